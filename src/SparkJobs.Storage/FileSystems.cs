@@ -1,0 +1,44 @@
+namespace SparkJobs.Storage;
+
+/// <summary>Finds the file system that serves a path's scheme.</summary>
+public sealed class FileSystems
+{
+    private readonly Dictionary<string, IFileSystem> _byScheme = new(StringComparer.Ordinal);
+
+    /// <summary>Initializes a new instance of the <see cref="FileSystems"/> class with the local file system.</summary>
+    public FileSystems()
+    {
+        _byScheme["file"] = LocalFileSystem.Instance;
+    }
+
+    /// <summary>Gets a registry with only the local file system, for embedded runs.</summary>
+    public static FileSystems Default { get; } = new();
+
+    /// <summary>Registers the file system for a scheme, replacing any earlier one.</summary>
+    /// <param name="scheme">The scheme, for example <c>hdfs</c>.</param>
+    /// <param name="fileSystem">The implementation.</param>
+    /// <returns>This registry.</returns>
+    public FileSystems Register(string scheme, IFileSystem fileSystem)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(scheme);
+        ArgumentNullException.ThrowIfNull(fileSystem);
+        _byScheme[scheme.ToLowerInvariant()] = fileSystem;
+        return this;
+    }
+
+    /// <summary>Returns the file system for a path.</summary>
+    /// <param name="path">The path.</param>
+    /// <returns>The file system for its scheme.</returns>
+    /// <exception cref="StorageException">No file system serves that scheme.</exception>
+    public IFileSystem For(StoragePath path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (_byScheme.TryGetValue(path.Scheme, out var fs))
+        {
+            return fs;
+        }
+
+        var known = string.Join(", ", _byScheme.Keys.Order(StringComparer.Ordinal).Select(k => k + "://"));
+        throw new StorageException($"No file system is configured for '{path}'; the schemes available are {known}.");
+    }
+}
