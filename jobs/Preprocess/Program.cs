@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using SparkJobs.DataFrame;
+using SparkJobs.Hosting;
+using SparkJobs.Preprocess;
+using SparkJobs.Storage;
+
+var input = new Option<string>("--input")
+{
+    Description = "The landing directory written by ingest (train/ and optionally test/ CSVs).",
+    Required = true,
+};
+var output = new Option<string>("--output") { Description = "The prepared directory to write.", Required = true };
+var percent = new Option<int>("--validation-percent")
+{
+    Description = "Percentage of train rows moved to validation/.",
+    DefaultValueFactory = _ => 10,
+};
+var seed = new Option<int>("--seed") { Description = "Seed of the train/validation split.", DefaultValueFactory = _ => 42 };
+var engine = new Option<string>("--engine")
+{
+    Description = $"The data engine: {string.Join(", ", DataSession.EngineNames)}.",
+    DefaultValueFactory = _ => "embedded",
+};
+var root = new RootCommand(
+    "Cleans, derives features, scales and splits landed CSVs into Parquet: <output>/{train,validation,test}/, "
+    + "<output>/stats.json, <output>/_SUCCESS.")
+{
+    input, output, percent, seed, engine,
+};
+root.SetAction((parse, _) => JobHost.RunAsync("preprocess", async cancellationToken =>
+{
+    var options = new PreprocessOptions(
+        parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(percent), parse.GetValue(seed),
+        parse.GetValue(engine)!);
+    var stats = await PreprocessJob.RunAsync(options, FileSystems.Default, cancellationToken);
+    Console.WriteLine($"rows_in={stats.RowsIn}");
+    Console.WriteLine($"rows_out={stats.RowsOut}");
+    foreach (var (split, s) in stats.Splits)
+    {
+        Console.WriteLine($"{split}_rows={s.Rows}");
+    }
+
+    foreach (var (name, s) in stats.Inputs)
+    {
+        await Console.Error.WriteLineAsync(
+            $"preprocess: {name}: {s.RowsIn} rows in, {s.RowsOut} out; dropped {s.Dropped.MissingValues} with "
+            + $"missing values, {s.Dropped.LabelOutOfRange} with a label outside 0-9, "
+            + $"{s.Dropped.PixelOutOfRange} with a pixel outside 0-255");
+    }
+
+    await Console.Error.WriteLineAsync(string.Create(
+        CultureInfo.InvariantCulture,
+        $"preprocess: wrote {string.Join(", ", stats.Splits.Select(s => $"{s.Key} {s.Value.Rows}"))} rows to "
+        + $"{options.Output} in {stats.Seconds:0.00} s ({stats.Engine} engine)"));
+    return ExitCodes.Success;
+}));
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        await Console.Error.WriteLineAsync($"preprocess: error: {error.Message}");
+    }
+
+    await Console.Error.WriteLineAsync("Run 'preprocess --help' for the options.");
+    return ExitCodes.UserError;
+}
+
+return await parsed.InvokeAsync();
