@@ -91,9 +91,11 @@ Task("Package").IsDependentOn("Build").Does(() =>
         CleanDirectory(publishDir);
         foreach (var project in bundle.Projects)
         {
+            // linux-x64, framework-dependent: one set of native libraries instead of every platform's.
             DotNetPublish(project, new DotNetPublishSettings
             {
                 Configuration = configuration, OutputDirectory = publishDir,
+                Runtime = "linux-x64", SelfContained = false,
             });
         }
 
