@@ -30,7 +30,9 @@ internal sealed class CliArguments
             var arg = args[i];
             if (arg.StartsWith("-D", StringComparison.Ordinal))
             {
-                var define = arg.Length > 2 ? arg[2..] : (++i < args.Count ? args[i] : throw new UsageException("-D needs key=value."));
+                var define = arg.Length > 2
+                    ? arg[2..]
+                    : (++i < args.Count ? args[i] : throw new UsageException("-D needs key=value."));
                 var eq = define.IndexOf('=', StringComparison.Ordinal);
                 if (eq <= 0)
                 {
@@ -67,7 +69,9 @@ internal sealed class CliArguments
     public bool Has(string option) => Options.ContainsKey(option);
 
     public string Required(string option) =>
-        Options.TryGetValue(option, out var v) && v is not null ? v : throw new UsageException($"-{option} is required.");
+        Options.TryGetValue(option, out var v) && v is not null
+            ? v
+            : throw new UsageException($"-{option} is required.");
 }
 
 /// <summary>The command line is wrong; the message says what is wrong.</summary>

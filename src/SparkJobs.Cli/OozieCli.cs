@@ -15,8 +15,7 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         "job -info|-log|-definition <id> | jobs [-len N] [-filter status=X;name=Y] | validate <file|dir> | " +
         "admin -version|-status | version";
 
-    private const string Ruler =
-        "------------------------------------------------------------------------------------------------------------------------------------";
+    private static readonly string Ruler = new('-', 132);
 
     private const string Version = "5.2.1-oozie-lite-0.1.0";
 
@@ -90,7 +89,8 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         var configFile = args.Required("config");
         var user = Environment.UserName;
         var properties = WorkflowLoader.LoadConfigFile(configFile);
-        var prepared = await WorkflowLoader.PrepareAsync(properties, args.Defines, user, configFile, FileSystems.Default);
+        var prepared = await WorkflowLoader.PrepareAsync(
+            properties, args.Defines, user, configFile, FileSystems.Default);
         if (args.Has("dryrun"))
         {
             return Print("OK");
@@ -117,7 +117,9 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
             }
 
             var failed = store.GetActions(id).LastOrDefault(a => a.ErrorCode is not null);
-            var reason = failed is null ? string.Empty : $" at {failed.Name} [{failed.ErrorCode}] {failed.ErrorMessage}";
+            var reason = failed is null
+                ? string.Empty
+                : $" at {failed.Name} [{failed.ErrorCode}] {failed.ErrorMessage}";
             stderr.WriteLine($"Job {id} {status}{reason}");
             return ExitCodes.Failure;
         }
@@ -128,7 +130,8 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
     }
 
     private static WorkflowJobRecord GetJob(JobStore store, string id) =>
-        store.GetJob(id) ?? throw new OozieException("E0604", $"Job [{id}] does not exist; list jobs with 'oozie-lite jobs'.");
+        store.GetJob(id)
+        ?? throw new OozieException("E0604", $"Job [{id}] does not exist; list jobs with 'oozie-lite jobs'.");
 
     private static string Date(DateTimeOffset? time) =>
         time is { } t ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'GMT'", CultureInfo.InvariantCulture) : "-";
@@ -218,17 +221,21 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         }
 
         var jobs = OpenStore().ListJobs(length, statuses, names);
-        stdout.WriteLine($"{"Job ID",-45}{"App Name",-25}{"Status",-11}{"Run",-5}{"User",-12}{"Group",-8}{"Started",-22}Ended");
+        stdout.WriteLine(JobRow("Job ID", "App Name", "Status", "Run", "User", "Group", "Started", "Ended"));
         stdout.WriteLine(Ruler);
         foreach (var job in jobs)
         {
-            stdout.WriteLine($"{job.Id,-45}{job.AppName,-25}{job.Status,-11}{job.Run,-5}{job.User,-12}{job.Group ?? "-",-8}" +
-                $"{Date(job.Started),-22}{Date(job.Ended)}");
+            stdout.WriteLine(JobRow(job.Id, job.AppName, job.Status.ToString(),
+                job.Run.ToString(CultureInfo.InvariantCulture), job.User, job.Group ?? "-", Date(job.Started),
+                Date(job.Ended)));
             stdout.WriteLine(Ruler);
         }
 
         return ExitCodes.Success;
     }
+
+    private static string JobRow(params string[] cells) =>
+        $"{cells[0],-45}{cells[1],-25}{cells[2],-11}{cells[3],-5}{cells[4],-12}{cells[5],-8}{cells[6],-22}{cells[7]}";
 
     private int Validate(CliArguments args)
     {

@@ -14,7 +14,9 @@ public sealed class CliProcessTests : IDisposable
         await CliWrap.Cli.Wrap("dotnet")
             .WithArguments([Path.Combine(AppContext.BaseDirectory, "oozie-lite.dll"), .. args])
             .WithWorkingDirectory(_dir.Path)
-            .WithEnvironmentVariables(e => e.Set("OOZIE_LITE_HOME", Path.Combine(_dir.Path, "home")).Set("OOZIE_URL", null))
+            .WithEnvironmentVariables(e => e
+                .Set("OOZIE_LITE_HOME", Path.Combine(_dir.Path, "home"))
+                .Set("OOZIE_URL", null))
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync();
 
@@ -83,8 +85,8 @@ public sealed class CliProcessTests : IDisposable
     public async Task Invalid_workflow_stops_before_running_and_names_file_line_and_node()
     {
         WriteApp("echo hi");
-        var xml = File.ReadAllText(Path.Combine(_dir.Path, "app", "workflow.xml")).Replace("to=\"end\"", "to=\"ending\"",
-            StringComparison.Ordinal);
+        var xml = File.ReadAllText(Path.Combine(_dir.Path, "app", "workflow.xml"))
+            .Replace("to=\"end\"", "to=\"ending\"", StringComparison.Ordinal);
         _dir.Write("app/workflow.xml", xml);
 
         var run = await OozieLiteAsync("job", "-run", "-config", "job.properties");

@@ -25,7 +25,9 @@ public sealed class EngineTests : IDisposable
         <workflow-app xmlns="uri:oozie:workflow:1.0" name="test-wf">
           <start to="{start}"/>
           {body}
-          <kill name="fail"><message>failed at [${"{"}wf:lastErrorNode(){"}"}]: ${"{"}wf:errorMessage(wf:lastErrorNode()){"}"}</message></kill>
+          <kill name="fail">
+            <message>failed at [${"{"}wf:lastErrorNode(){"}"}]: ${"{"}wf:errorMessage(wf:lastErrorNode()){"}"}</message>
+          </kill>
           <end name="end"/>
         </workflow-app>
         """;
@@ -60,7 +62,8 @@ public sealed class EngineTests : IDisposable
             Shell("hello", "echo my_output=Hello; echo n=12", "check", "fail", "<capture-output/>") + """
             <decision name="check"><switch>
               <case to="fail">${wf:actionData('hello')['n'] lt 10}</case>
-              <case to="end">${wf:actionData('hello')['my_output'] eq 'Hello' and wf:actionData('hello')['n'] ge 12}</case>
+              <case to="end">${wf:actionData('hello')['my_output'] eq 'Hello'
+                and wf:actionData('hello')['n'] ge 12}</case>
               <default to="fail"/>
             </switch></decision>
             """, "hello");

@@ -77,7 +77,8 @@ public sealed class WorkflowParserTests
     [InlineData("uri:oozie:workflow:1.0")]
     public void Parse_accepts_every_workflow_schema_version(string ns)
     {
-        var (_, errors) = WorkflowLoader.Check($"""<workflow-app xmlns="{ns}" name="n"><start to="e"/><end name="e"/></workflow-app>""", "w");
+        var (_, errors) = WorkflowLoader.Check(
+            $"""<workflow-app xmlns="{ns}" name="n"><start to="e"/><end name="e"/></workflow-app>""", "w");
 
         Assert.Empty(errors);
     }
@@ -85,7 +86,8 @@ public sealed class WorkflowParserTests
     [Fact]
     public void Malformed_xml_is_E0700_with_line_and_column()
     {
-        var (app, errors) = WorkflowLoader.Check("<workflow-app xmlns=\"uri:oozie:workflow:1.0\">\n  <start to=\"a\">\n</workflow-app>", "bad.xml");
+        var (app, errors) = WorkflowLoader.Check(
+            "<workflow-app xmlns=\"uri:oozie:workflow:1.0\">\n  <start to=\"a\">\n</workflow-app>", "bad.xml");
 
         Assert.Null(app);
         var error = Assert.Single(errors);
@@ -105,7 +107,8 @@ public sealed class WorkflowParserTests
     [Fact]
     public void Definitions_over_100000_bytes_are_E0736()
     {
-        var (_, errors) = WorkflowLoader.Check("<workflow-app>" + new string(' ', 100_001) + "</workflow-app>", "big.xml");
+        var (_, errors) = WorkflowLoader.Check(
+            "<workflow-app>" + new string(' ', 100_001) + "</workflow-app>", "big.xml");
 
         Assert.Equal("E0736", Assert.Single(errors).Code);
     }
@@ -141,7 +144,8 @@ public sealed class WorkflowParserTests
         Assert.Contains("'missing', which does not exist", byCode["E0708:a"].Message, StringComparison.Ordinal);
         Assert.Equal("w.xml:6:6", byCode["E0706:a"].Location.ToString());
         Assert.Equal("w.xml:9:6", byCode["E0723:b"].Location.ToString());
-        Assert.Contains("Submit other action types to an Oozie server", byCode["E0723:b"].Message, StringComparison.Ordinal);
+        Assert.Contains("Submit other action types to an Oozie server", byCode["E0723:b"].Message,
+            StringComparison.Ordinal);
         Assert.True(byCode.ContainsKey("E0724:9bad"));
         Assert.True(byCode.ContainsKey("E0705:c"));
         Assert.Contains("d -> c", errors.Single(e => e.Code == "E0707").Message, StringComparison.Ordinal);

@@ -35,7 +35,10 @@ internal readonly record struct ElToken(TokenKind Kind, string Text, int Positio
 internal static class ElLexer
 {
     private static readonly string[] Symbols =
-        ["==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "+", "-", "*", "/", "%", "?", ":", "(", ")", "[", "]", ".", ","];
+        [
+            "==", "!=", "<=", ">=", "&&", "||", "<", ">", "!", "+", "-", "*", "/", "%", "?", ":", "(", ")", "[", "]",
+            ".", ",",
+        ];
 
     public static List<ElToken> Tokenize(string text)
     {
@@ -65,7 +68,8 @@ internal static class ElLexer
 
                 if (i >= text.Length)
                 {
-                    throw new ElException($"Unterminated string literal at position {start + 1} in [{text}]; close it with {c}.");
+                    throw new ElException(
+                        $"Unterminated string literal at position {start + 1} in [{text}]; close it with {c}.");
                 }
 
                 i++;

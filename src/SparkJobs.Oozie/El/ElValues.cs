@@ -12,7 +12,8 @@ internal static class ElValues
         bool b => b ? "true" : "false",
         long l => l.ToString(CultureInfo.InvariantCulture),
         double d => FormatDouble(d),
-        IReadOnlyDictionary<string, string> map => "{" + string.Join(", ", map.Select(kv => $"{kv.Key}={kv.Value}")) + "}",
+        IReadOnlyDictionary<string, string> map =>
+            "{" + string.Join(", ", map.Select(kv => $"{kv.Key}={kv.Value}")) + "}",
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
     };
 
@@ -131,7 +132,9 @@ internal static class ElValues
         }
         else if (a is long || b is long)
         {
-            order = IsFloating(a) || IsFloating(b) ? ToDouble(a).CompareTo(ToDouble(b)) : ToLong(a).CompareTo(ToLong(b));
+            order = IsFloating(a) || IsFloating(b)
+                ? ToDouble(a).CompareTo(ToDouble(b))
+                : ToLong(a).CompareTo(ToLong(b));
         }
         else if (a is string sa && b is string sb)
         {

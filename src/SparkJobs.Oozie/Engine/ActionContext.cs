@@ -44,5 +44,6 @@ internal sealed record ActionOutcome(
 internal interface IActionExecutor
 {
     /// <summary>Runs an attempt; reports the external id (a pid) as soon as it is known.</summary>
-    Task<ActionOutcome> ExecuteAsync(ActionContext context, Action<string> reportExternalId, CancellationToken cancellationToken);
+    Task<ActionOutcome> ExecuteAsync(
+        ActionContext context, Action<string> reportExternalId, CancellationToken cancellationToken);
 }

@@ -132,8 +132,8 @@ internal sealed class FsExecutor : IActionExecutor
         if (!TryParseMode(chmod.Permissions, out var mode))
         {
             return ActionOutcome.Failed("FS010",
-                $"chmod at {chmod.Location}: permissions '{chmod.Permissions}' are not valid; write octal such as 755 " +
-                "or symbolic such as -rwxr-xr-x.");
+                $"chmod at {chmod.Location}: permissions '{chmod.Permissions}' are not valid; " +
+                "write octal such as 755 or symbolic such as -rwxr-xr-x.");
         }
 
         var local = path.LocalPath;

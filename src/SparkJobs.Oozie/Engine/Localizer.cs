@@ -26,7 +26,8 @@ internal sealed class Localizer(string cacheDirectory, FileSystems fileSystems)
         if (link.Length == 0 || link.Contains('/', StringComparison.Ordinal) || link is "." or "..")
         {
             throw new OozieException("E0701",
-                $"The link name '{link}' in '{entry}' is not a plain file name; write path#name with a name such as run.sh.");
+                $"The link name '{link}' in '{entry}' is not a plain file name; " +
+                "write path#name with a name such as run.sh.");
         }
 
         return (path, link);
@@ -102,7 +103,8 @@ internal sealed class Localizer(string cacheDirectory, FileSystems fileSystems)
                 {
                     await ZipFile.ExtractToDirectoryAsync(input, temp, ct);
                 }
-                else if (name.EndsWith(".tar.gz", StringComparison.Ordinal) || name.EndsWith(".tgz", StringComparison.Ordinal))
+                else if (name.EndsWith(".tar.gz", StringComparison.Ordinal)
+                    || name.EndsWith(".tgz", StringComparison.Ordinal))
                 {
                     await using var gzip = new GZipStream(input, CompressionMode.Decompress);
                     await TarFile.ExtractToDirectoryAsync(gzip, temp, overwriteFiles: false, ct);
@@ -114,7 +116,8 @@ internal sealed class Localizer(string cacheDirectory, FileSystems fileSystems)
                 else
                 {
                     throw new OozieException("JA008",
-                        $"The <archive> '{path}' is not .tar.gz, .tgz, .tar, .zip or .jar; use <file> for other files.");
+                        $"The <archive> '{path}' is not .tar.gz, .tgz, .tar, .zip or .jar; " +
+                        "use <file> for other files.");
                 }
             }
 

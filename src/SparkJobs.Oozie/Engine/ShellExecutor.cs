@@ -41,7 +41,8 @@ internal sealed class ShellExecutor : IActionExecutor
 
         foreach (var archive in archives)
         {
-            await localizer.LocalizeArchiveAsync(archive, context.AppDirectory, context.WorkingDirectory, cancellationToken);
+            await localizer.LocalizeArchiveAsync(
+                archive, context.AppDirectory, context.WorkingDirectory, cancellationToken);
         }
 
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -114,8 +115,8 @@ internal sealed class ShellExecutor : IActionExecutor
         {
             await log.WriteLineAsync($"Could not start '{exec}': {e.Message}");
             return ActionOutcome.Failed("JA018",
-                $"Could not start [{commandLine}]: {e.Message}. Ship the program with <file> or use a program on PATH; " +
-                "a script also needs its execute bit (or run it as <exec>sh</exec><argument>script.sh</argument>).");
+                $"Could not start [{commandLine}]: {e.Message}. Ship the program with <file> or use a program on " +
+                "PATH; a script also needs its execute bit (or run it as <exec>sh</exec><argument>x.sh</argument>).");
         }
 
         await log.WriteLineAsync($"Exit code: {exitCode}");

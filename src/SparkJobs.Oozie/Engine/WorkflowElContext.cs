@@ -24,7 +24,8 @@ internal sealed class WorkflowElContext : IElContext
         // Only Java-identifier names become EL variables; dotted names need wf:conf('a.b').
         foreach (var (k, v) in job.Configuration)
         {
-            if (k.Length > 0 && (char.IsLetter(k[0]) || k[0] is '_' or '$') && k.All(c => char.IsLetterOrDigit(c) || c is '_' or '$'))
+            if (k.Length > 0 && (char.IsLetter(k[0]) || k[0] is '_' or '$')
+                && k.All(c => char.IsLetterOrDigit(c) || c is '_' or '$'))
             {
                 _variables[k] = v.Trim();
             }
@@ -42,7 +43,8 @@ internal sealed class WorkflowElContext : IElContext
         _functions["wf:run"] = a => ElFunctions.Arity(a, 0, "wf:run") is not null ? (long)job.Run : null;
         _functions["wf:conf"] = a =>
             job.Configuration.TryGetValue(ElFunctions.Text(a, 0, 1, "wf:conf"), out var v) ? v : null;
-        _functions["wf:lastErrorNode"] = a => ElFunctions.Arity(a, 0, "wf:lastErrorNode") is not null ? lastErrorNode() : null;
+        _functions["wf:lastErrorNode"] = a =>
+            ElFunctions.Arity(a, 0, "wf:lastErrorNode") is not null ? lastErrorNode() : null;
         _functions["wf:errorCode"] = a => Action(a, "wf:errorCode")?.ErrorCode;
         _functions["wf:errorMessage"] = a => Action(a, "wf:errorMessage")?.ErrorMessage;
         _functions["wf:transition"] = a => Action(a, "wf:transition")?.Transition;

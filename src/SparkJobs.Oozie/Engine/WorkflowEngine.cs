@@ -49,11 +49,13 @@ public sealed class WorkflowEngine
         ArgumentNullException.ThrowIfNull(workflow);
         var id = _store.NextJobId(workflow.User);
         var now = _time.GetUtcNow();
-        var provisional = new WorkflowJobRecord(id, workflow.App.Name, workflow.AppDirectory.ToString(), JobStatus.PREP, 0,
-            workflow.User, workflow.Configuration.GetValueOrDefault("group.name"), now, null, now, null,
+        var provisional = new WorkflowJobRecord(
+            id, workflow.App.Name, workflow.AppDirectory.ToString(), JobStatus.PREP, 0, workflow.User,
+            workflow.Configuration.GetValueOrDefault("group.name"), now, null, now, null,
             workflow.Configuration, workflow.Definition);
         var name = ElEvaluator.EvaluateText(workflow.App.Name,
-            new WorkflowElContext(provisional, new ConcurrentDictionary<string, WorkflowActionRecord>(), () => null, _time));
+            new WorkflowElContext(
+                provisional, new ConcurrentDictionary<string, WorkflowActionRecord>(), () => null, _time));
         _store.SaveJob(provisional with { AppName = name });
         _store.AppendLog(id, $"Submitted workflow [{name}] from {workflow.WorkflowFile} as {id}");
         return id;
@@ -228,7 +230,8 @@ public sealed class WorkflowEngine
 
                     return end;
                 }
-                catch (OperationCanceledException) when (branchKill.IsCancellationRequested && !outer.IsCancellationRequested)
+                catch (OperationCanceledException)
+                    when (branchKill.IsCancellationRequested && !outer.IsCancellationRequested)
                 {
                     return new PathEnd(PathEndKind.Join, string.Empty);
                 }
@@ -262,7 +265,8 @@ public sealed class WorkflowEngine
         private void Kill(KillNode node)
         {
             var now = Now;
-            var record = new WorkflowActionRecord(ActionId(node.Name), _job.Id, node.Name, node.TypeName, ActionStatus.OK)
+            var record = new WorkflowActionRecord(
+                ActionId(node.Name), _job.Id, node.Name, node.TypeName, ActionStatus.OK)
             {
                 StartTime = now,
                 EndTime = now,
@@ -373,10 +377,13 @@ public sealed class WorkflowEngine
                     var wait = TimeSpan.FromMinutes(node.Retry.IntervalMinutes * factor);
                     Save(record with
                     {
-                        Status = ActionStatus.USER_RETRY, ErrorCode = outcome.ErrorCode, ErrorMessage = outcome.ErrorMessage,
+                        Status = ActionStatus.USER_RETRY,
+                        ErrorCode = outcome.ErrorCode,
+                        ErrorMessage = outcome.ErrorMessage,
                     });
                     _engine.Log(_job.Id,
-                        $"{node.Name} USER_RETRY {retries}/{node.Retry.Max} in {wait.TotalMinutes} min ({outcome.ErrorCode})");
+                        $"{node.Name} USER_RETRY {retries}/{node.Retry.Max} in {wait.TotalMinutes} min " +
+                        $"({outcome.ErrorCode})");
                     await Task.Delay(wait, _engine._time, cancellationToken);
                     continue;
                 }
@@ -384,7 +391,8 @@ public sealed class WorkflowEngine
                 _lastErrorNode = node.Name;
                 Save(record with
                 {
-                    Status = ActionStatus.ERROR, EndTime = Now, Transition = node.ErrorTo, ErrorCode = outcome.ErrorCode,
+                    Status = ActionStatus.ERROR, EndTime = Now, Transition = node.ErrorTo,
+                    ErrorCode = outcome.ErrorCode,
                     ErrorMessage = outcome.ErrorMessage, ExternalStatus = outcome.ExternalStatus,
                 });
                 _engine.Log(_job.Id, $"{node.Name} ERROR in {seconds}s [{outcome.ErrorCode}] {outcome.ErrorMessage}");

@@ -50,7 +50,8 @@ public static class WorkflowLoader
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
         {
-            throw new OozieException("E0401", $"The configuration file '{path}' does not exist; pass -config job.properties.");
+            throw new OozieException(
+                "E0401", $"The configuration file '{path}' does not exist; pass -config job.properties.");
         }
 
         var text = File.ReadAllText(path);
@@ -101,7 +102,8 @@ public static class WorkflowLoader
         var (file, dir) = status.IsDirectory ? (appPath.Combine("workflow.xml"), appPath) : (appPath, appPath.Parent!);
         if (!await fs.ExistsAsync(file, cancellationToken))
         {
-            throw new OozieException("E0505", $"{configSource}: '{file}' does not exist; the app directory needs a workflow.xml.");
+            throw new OozieException(
+                "E0505", $"{configSource}: '{file}' does not exist; the app directory needs a workflow.xml.");
         }
 
         var definition = await fs.ReadAllTextAsync(file, cancellationToken);

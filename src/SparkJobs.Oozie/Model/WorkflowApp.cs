@@ -202,5 +202,8 @@ public sealed record ActionNode(
 
     /// <inheritdoc />
     public override IReadOnlyList<Transition> Transitions =>
-        [new(OkTo, TransitionKind.Ok, OkLocation ?? Location), new(ErrorTo, TransitionKind.Error, ErrorLocation ?? Location)];
+        [
+            new(OkTo, TransitionKind.Ok, OkLocation ?? Location),
+            new(ErrorTo, TransitionKind.Error, ErrorLocation ?? Location),
+        ];
 }

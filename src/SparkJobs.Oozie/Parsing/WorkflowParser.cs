@@ -77,7 +77,8 @@ internal sealed class WorkflowParser
                     }
 
                     sawStart = true;
-                    nodes.Insert(0, new StartNode(RequiredAttribute(child, "to", ":start:") ?? string.Empty, Loc(child)));
+                    var to = RequiredAttribute(child, "to", WorkflowApp.StartNodeName) ?? string.Empty;
+                    nodes.Insert(0, new StartNode(to, Loc(child)));
                     break;
                 case "end":
                     if (sawEnd)
@@ -202,7 +203,8 @@ internal sealed class WorkflowParser
             Error("E0701", sw, name, "The switch has no <default to=\"...\"/>; it is required after the cases.");
         }
 
-        return new DecisionNode(name, cases, def is null ? string.Empty : RequiredAttribute(def, "to", name) ?? "", location);
+        var defaultTo = def is null ? string.Empty : RequiredAttribute(def, "to", name) ?? string.Empty;
+        return new DecisionNode(name, cases, defaultTo, location);
     }
 
     private ActionNode? ParseAction(XElement element, string name)
@@ -253,13 +255,15 @@ internal sealed class WorkflowParser
                 return fallback;
             }
 
-            if (int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0)
+            if (int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+                && value >= 0)
             {
                 return value;
             }
 
             Error("E0703", element, name,
-                $"The attribute {attribute}=\"{text}\" is not a non-negative whole number; write for example {attribute}=\"2\".");
+                $"The attribute {attribute}=\"{text}\" is not a non-negative whole number; " +
+                $"write for example {attribute}=\"2\".");
             return fallback;
         }
 
@@ -316,7 +320,8 @@ internal sealed class WorkflowParser
 
         return new ShellAction(Loc(element))
         {
-            JobTracker = (element.Element(ns + "job-tracker") ?? element.Element(ns + "resource-manager"))?.Value.Trim(),
+            JobTracker = (element.Element(ns + "job-tracker") ?? element.Element(ns + "resource-manager"))
+                ?.Value.Trim(),
             NameNode = element.Element(ns + "name-node")?.Value.Trim(),
             Configuration = ParseConfiguration(element.Element(ns + "configuration"), ns),
             Exec = exec?.Value.Trim() ?? string.Empty,
@@ -385,7 +390,8 @@ internal sealed class WorkflowParser
         if (value is null)
         {
             Error("E0701", element, node,
-                $"<{element.Name.LocalName}> is missing the required attribute '{attribute}'; add {attribute}=\"...\".");
+                $"<{element.Name.LocalName}> is missing the required attribute '{attribute}'; " +
+                $"add {attribute}=\"...\".");
         }
 
         return value;

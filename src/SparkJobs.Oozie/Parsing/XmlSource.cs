@@ -9,7 +9,8 @@ internal static class XmlSource
     /// <summary>Oozie's limit on the size of a workflow definition.</summary>
     public const int MaxDefinitionBytes = 100_000;
 
-    public static XDocument Load(string text, string file, List<WorkflowError> errors, int maxBytes = MaxDefinitionBytes)
+    public static XDocument Load(
+        string text, string file, List<WorkflowError> errors, int maxBytes = MaxDefinitionBytes)
     {
         var bytes = System.Text.Encoding.UTF8.GetByteCount(text);
         if (bytes > maxBytes)

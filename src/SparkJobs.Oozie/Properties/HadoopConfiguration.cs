@@ -3,7 +3,7 @@ using SparkJobs.Oozie.Parsing;
 
 namespace SparkJobs.Oozie.Properties;
 
-/// <summary>Reads Hadoop configuration XML (<c>&lt;configuration&gt;&lt;property&gt;</c>), such as config-default.xml.</summary>
+/// <summary>Reads Hadoop configuration XML, such as config-default.xml.</summary>
 public static class HadoopConfiguration
 {
     /// <summary>Parses configuration XML; later duplicates win, as in Hadoop.</summary>

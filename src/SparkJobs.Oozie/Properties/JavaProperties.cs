@@ -135,8 +135,8 @@ public static class JavaProperties
                 case 'n': sb.Append('\n'); break;
                 case 'r': sb.Append('\r'); break;
                 case 'f': sb.Append('\f'); break;
-                case 'u' when i + 4 < text.Length
-                    && int.TryParse(text.AsSpan(i + 1, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code):
+                case 'u' when i + 4 < text.Length && int.TryParse(
+                    text.AsSpan(i + 1, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code):
                     sb.Append((char)code);
                     i += 4;
                     break;

@@ -35,7 +35,7 @@ public static partial class PropertyResolver
     /// <param name="systemProperties">Values for Java system property names such as user.dir.</param>
     /// <param name="source">The file to name in errors.</param>
     /// <returns>The resolved configuration.</returns>
-    /// <exception cref="WorkflowValidationException">Parameters or referenced properties are missing (E0738).</exception>
+    /// <exception cref="WorkflowValidationException">Parameters or referenced properties are missing.</exception>
     public static IReadOnlyDictionary<string, string> Resolve(
         ConfigurationLayers layers, IReadOnlyDictionary<string, string> systemProperties, SourceLocation source)
     {
@@ -75,8 +75,9 @@ public static partial class PropertyResolver
         {
             errors.Add(new WorkflowError("E0738", layers.Parameters.First(p => p.Name == missingParameters[0]).Location,
                 null,
-                $"The following {missingParameters.Count} parameters are required but were not defined and no default " +
-                $"values are available: {string.Join(",", missingParameters)}; set them in job.properties or with -D."));
+                $"The following {missingParameters.Count} parameters are required but were not defined and " +
+                $"no default values are available: {string.Join(",", missingParameters)}; " +
+                "set them in job.properties or with -D."));
         }
 
         var missing = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);

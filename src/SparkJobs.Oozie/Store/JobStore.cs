@@ -65,7 +65,8 @@ public sealed class JobStore
         using var connection = Connect();
         using var tx = connection.BeginTransaction();
         var next = Convert.ToInt64(
-            Scalar(connection, "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'counter' RETURNING value"),
+            Scalar(connection,
+                "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'counter' RETURNING value"),
             CultureInfo.InvariantCulture);
         tx.Commit();
         return $"{next:D7}-{Epoch}-oozie-{user}-W";
@@ -157,7 +158,8 @@ public sealed class JobStore
     public IReadOnlyList<WorkflowActionRecord> GetActions(string jobId)
     {
         using var connection = Connect();
-        using var command = Command(connection, "SELECT * FROM actions WHERE job_id = $id ORDER BY seq", ("$id", jobId));
+        using var command = Command(
+            connection, "SELECT * FROM actions WHERE job_id = $id ORDER BY seq", ("$id", jobId));
         using var reader = command.ExecuteReader();
         var list = new List<WorkflowActionRecord>();
         while (reader.Read())
@@ -228,7 +230,8 @@ public sealed class JobStore
             CREATE INDEX IF NOT EXISTS job_log_job ON job_log (job_id);
             """);
         var epoch = _time.GetUtcNow().ToString("yyMMddHHmmssfff", CultureInfo.InvariantCulture);
-        Execute(connection, "INSERT OR IGNORE INTO meta (key, value) VALUES ('epoch', $e), ('counter', '0')", ("$e", epoch));
+        Execute(connection,
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('epoch', $e), ('counter', '0')", ("$e", epoch));
         Epoch = (string)Scalar(connection, "SELECT value FROM meta WHERE key = 'epoch'")!;
     }
 
@@ -270,7 +273,8 @@ public sealed class JobStore
         Execute(connection, sql, parameters);
     }
 
-    private static void Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    private static void Execute(
+        SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, sql, parameters);
         command.ExecuteNonQuery();
