@@ -125,7 +125,7 @@ public sealed class WorkflowParserTests
                 <error to="a"/>
               </action>
               <action name="b">
-                <java><main-class>M</main-class></java>
+                <bogus-type><main-class>M</main-class></bogus-type>
                 <ok to="e"/>
                 <error to="e"/>
               </action>
@@ -144,7 +144,7 @@ public sealed class WorkflowParserTests
         Assert.Contains("'missing', which does not exist", byCode["E0708:a"].Message, StringComparison.Ordinal);
         Assert.Equal("w.xml:6:6", byCode["E0706:a"].Location.ToString());
         Assert.Equal("w.xml:9:6", byCode["E0723:b"].Location.ToString());
-        Assert.Contains("Submit other action types to an Oozie server", byCode["E0723:b"].Message,
+        Assert.Contains("submit other action types to an Oozie server", byCode["E0723:b"].Message,
             StringComparison.Ordinal);
         Assert.True(byCode.ContainsKey("E0724:9bad"));
         Assert.True(byCode.ContainsKey("E0705:c"));

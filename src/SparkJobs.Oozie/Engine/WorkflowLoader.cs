@@ -129,6 +129,17 @@ public static class WorkflowLoader
             }
         }
 
+        foreach (var action in app?.Nodes.OfType<ActionNode>() ?? [])
+        {
+            if (!action.Body.RunsLocally && action.Body is not UnknownAction)
+            {
+                errorList.Add(new WorkflowError("E0723", action.Body.Location, action.Name,
+                    $"Node '{action.Name}': the {action.Body.TypeName} action is valid Oozie but needs a cluster; " +
+                    "oozie-lite runs shell and fs actions locally. Submit this workflow to an Oozie server " +
+                    "(oozie job -oozie http://host:11000/oozie -run), or replace the action with a shell action."));
+            }
+        }
+
         IReadOnlyDictionary<string, string>? conf = null;
         try
         {

@@ -8,7 +8,6 @@ namespace SparkJobs.Oozie.Parsing;
 internal sealed class WorkflowParser
 {
     public const string WorkflowNamespacePrefix = "uri:oozie:workflow:";
-    public const string ShellNamespacePrefix = "uri:oozie:shell-action:";
 
     private static readonly string[] WorkflowVersions = ["0.1", "0.2", "0.2.5", "0.3", "0.4", "0.4.5", "0.5", "1.0"];
     private static readonly string[] ShellVersions = ["0.1", "0.2", "0.3", "1.0"];
@@ -278,34 +277,141 @@ internal sealed class WorkflowParser
             Math.Min(ReadInt("retry-max", 0), 3), ReadInt("retry-interval", 10), policy == "exponential");
     }
 
+    // Extension action types: element name, then the namespace versions each accepts.
+    private static readonly Dictionary<string, string[]> Extensions = new(StringComparer.Ordinal)
+    {
+        ["shell"] = ShellVersions,
+        ["hive"] = ["0.2", "0.3", "0.4", "0.5", "0.6", "1.0"],
+        ["hive2"] = ["0.1", "0.2", "1.0"],
+        ["sqoop"] = ["0.2", "0.3", "0.4", "1.0"],
+        ["spark"] = ["0.1", "0.2", "1.0"],
+        ["distcp"] = ["0.1", "0.2", "1.0"],
+        ["email"] = ["0.1", "0.2"],
+        ["ssh"] = ["0.1", "0.2"],
+        ["git"] = ["1.0"],
+    };
+
+    private static readonly string[] CoreActions = ["map-reduce", "pig", "fs", "sub-workflow", "java"];
+
     private ActionBody? ParseBody(XElement element, string name)
     {
         var ns = element.Name.NamespaceName;
         var local = element.Name.LocalName;
-        if (element.Name.Namespace == _ns && local == "fs")
+        var isCore = element.Name.Namespace == _ns
+            && (CoreActions.Contains(local) || (_ns.NamespaceName.EndsWith(":0.1", StringComparison.Ordinal)
+                && local is "ssh" or "email"));
+        if (!isCore)
         {
-            return ParseFs(element, name);
-        }
-
-        if (local == "shell" && ns.StartsWith(ShellNamespacePrefix, StringComparison.Ordinal))
-        {
-            var version = ns[ShellNamespacePrefix.Length..];
-            if (!ShellVersions.Contains(version))
+            var prefix = $"uri:oozie:{local}-action:";
+            if (!Extensions.TryGetValue(local, out var versions) || !ns.StartsWith(prefix, StringComparison.Ordinal))
             {
-                Error("E0701", element, name,
-                    $"The shell action namespace '{ns}' is not known; use one of " +
-                    $"{string.Join(", ", ShellVersions.Select(v => ShellNamespacePrefix + v))}.");
+                Error("E0723", element, name,
+                    $"The action type <{local}> (namespace '{ns}') is not known; the action types are " +
+                    $"{string.Join(", ", CoreActions)} and {string.Join(", ", Extensions.Keys)} (each in its own " +
+                    "uri:oozie:<type>-action:<version> namespace). Local runs support shell and fs; " +
+                    "submit other action types to an Oozie server.");
                 return null;
             }
 
-            return ParseShell(element, name);
+            if (!versions.Contains(ns[prefix.Length..]))
+            {
+                Error("E0701", element, name,
+                    $"The {local} action namespace '{ns}' is not known; use one of " +
+                    $"{string.Join(", ", versions.Select(v => prefix + v))}.");
+                return null;
+            }
         }
 
-        Error("E0723", element, name,
-            $"The action type <{local}> (namespace '{ns}') has no executor in oozie-lite; " +
-            "local runs support shell (uri:oozie:shell-action:0.1-1.0) and fs. " +
-            "Submit other action types to an Oozie server.");
-        return null;
+        var x = element.Name.Namespace;
+        return local switch
+        {
+            "fs" => ParseFs(element, name),
+            "shell" => ParseShell(element, name),
+            "map-reduce" => Common(new MapReduceAction(Loc(element))
+            {
+                Streaming = element.Element(x + "streaming") is not null,
+                Pipes = element.Element(x + "pipes") is not null,
+                ConfigClass = Text(element, "config-class"),
+            }, element),
+            "pig" => Common(new PigAction(Required(element, "script", name), Loc(element))
+            {
+                Parameters = Texts(element, "param"), Arguments = Texts(element, "argument"),
+            }, element),
+            "hive" => Common(new HiveAction(Loc(element))
+            {
+                Script = Text(element, "script"), Query = Text(element, "query"),
+                Parameters = Texts(element, "param"), Arguments = Texts(element, "argument"),
+            }, element),
+            "hive2" => Common(new Hive2Action(Required(element, "jdbc-url", name), Loc(element))
+            {
+                Script = Text(element, "script"), Query = Text(element, "query"), Arguments = Texts(element, "argument"),
+            }, element),
+            "sqoop" => Common(new SqoopAction(Loc(element))
+            {
+                Command = Text(element, "command"), Arguments = Texts(element, "arg"),
+            }, element),
+            "java" => Common(new JavaAction(Required(element, "main-class", name), Loc(element))
+            {
+                JavaOptions = [.. Texts(element, "java-opts"), .. Texts(element, "java-opt")],
+                Arguments = Texts(element, "arg"),
+                CaptureOutput = element.Element(x + "capture-output") is not null,
+            }, element),
+            "spark" => Common(new SparkAction(
+                Required(element, "master", name), Required(element, "name", name), Required(element, "jar", name),
+                Loc(element))
+            {
+                Mode = Text(element, "mode"), Class = Text(element, "class"),
+                SparkOptions = Text(element, "spark-opts"), Arguments = Texts(element, "arg"),
+            }, element),
+            "distcp" => Common(new DistcpAction(Loc(element)) { Arguments = Texts(element, "arg") }, element),
+            "email" => new EmailAction(Required(element, "to", name), Required(element, "subject", name),
+                Required(element, "body", name), Loc(element))
+            {
+                Cc = Text(element, "cc"), Bcc = Text(element, "bcc"), ContentType = Text(element, "content_type"),
+                Attachment = Text(element, "attachment"),
+            },
+            "ssh" => new SshAction(Required(element, "host", name), Required(element, "command", name), Loc(element))
+            {
+                Arguments = [.. Texts(element, "args"), .. Texts(element, "arg")],
+                CaptureOutput = element.Element(x + "capture-output") is not null,
+            },
+            "sub-workflow" => Common(new SubWorkflowAction(Required(element, "app-path", name),
+                element.Element(x + "propagate-configuration") is not null, Loc(element)), element),
+            _ => Common(new GitAction(Required(element, "git-uri", name), Required(element, "destination-uri", name),
+                Loc(element))
+            {
+                Branch = Text(element, "branch"), KeyPath = Text(element, "key-path"),
+            }, element),
+        };
+    }
+
+    private static T Common<T>(T action, XElement element)
+        where T : ClusterAction => action with
+    {
+        JobTracker = Text(element, "job-tracker") ?? Text(element, "resource-manager"),
+        NameNode = Text(element, "name-node"),
+        Configuration = ParseConfiguration(element.Element(element.Name.Namespace + "configuration"),
+            element.Name.Namespace),
+        Files = Texts(element, "file"),
+        Archives = Texts(element, "archive"),
+    };
+
+    private static string? Text(XElement element, string child) =>
+        element.Element(element.Name.Namespace + child)?.Value.Trim();
+
+    private static List<string> Texts(XElement element, string child) =>
+        [.. element.Elements(element.Name.Namespace + child).Select(e => e.Value.Trim())];
+
+    private string Required(XElement element, string child, string node)
+    {
+        var value = Text(element, child);
+        if (value is null)
+        {
+            Error("E0701", element, node,
+                $"The {element.Name.LocalName} action has no <{child}>; it is required, add <{child}>...</{child}>.");
+        }
+
+        return value ?? string.Empty;
     }
 
     private ShellAction ParseShell(XElement element, string name)
