@@ -1,0 +1,288 @@
+using System.Globalization;
+using SparkJobs.Hosting;
+using SparkJobs.Oozie;
+using SparkJobs.Oozie.Engine;
+using SparkJobs.Oozie.Store;
+using SparkJobs.Storage;
+
+namespace SparkJobs.Cli;
+
+/// <summary>The oozie-lite commands, in the grammar of the real <c>oozie</c> CLI.</summary>
+internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvider time)
+{
+    public const string Hint =
+        "Usage: oozie-lite job -run|-dryrun -config job.properties [-Dkey=value ...] | " +
+        "job -info|-log|-definition <id> | jobs [-len N] [-filter status=X;name=Y] | validate <file|dir> | " +
+        "admin -version|-status | version";
+
+    private static readonly string Ruler = new('-', 132);
+
+    private const string Version = "5.2.1-oozie-lite-0.1.0";
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        var parsed = CliArguments.Parse(args);
+        var url = parsed.Options.GetValueOrDefault("oozie") ?? Environment.GetEnvironmentVariable("OOZIE_URL");
+        if (!string.IsNullOrWhiteSpace(url) && parsed.Command is not ("validate" or "version" or "help"))
+        {
+            throw new UsageException(
+                $"remote mode (-oozie {url} / OOZIE_URL) is not available in this build; unset OOZIE_URL and drop " +
+                "-oozie to run locally, or use the real oozie CLI against that server.");
+        }
+
+        return parsed.Command switch
+        {
+            "job" => await JobAsync(parsed),
+            "jobs" => Jobs(parsed),
+            "validate" => Validate(parsed),
+            "admin" => Admin(parsed),
+            "version" => Print($"Oozie client build version: {Version}"),
+            "help" or "-help" => Print(Hint),
+            _ => throw new UsageException($"unknown command '{parsed.Command}'."),
+        };
+    }
+
+    private int Print(string text)
+    {
+        stdout.WriteLine(text);
+        return ExitCodes.Success;
+    }
+
+    private JobStore OpenStore() => JobStore.Open(JobStore.DefaultHome(), time);
+
+    private async Task<int> JobAsync(CliArguments args)
+    {
+        if (args.Has("run") || args.Has("dryrun"))
+        {
+            return await RunOrDryRunAsync(args);
+        }
+
+        if (args.Options.GetValueOrDefault("info") is { } infoId)
+        {
+            return Info(infoId);
+        }
+
+        if (args.Options.GetValueOrDefault("log") is { } logId)
+        {
+            return Log(logId);
+        }
+
+        if (args.Options.GetValueOrDefault("definition") is { } defId)
+        {
+            stdout.Write(GetJob(OpenStore(), defId).Definition);
+            return ExitCodes.Success;
+        }
+
+        foreach (var unsupported in new[] { "kill", "suspend", "resume", "rerun", "start", "submit" })
+        {
+            if (args.Has(unsupported))
+            {
+                throw new UsageException($"job -{unsupported} is not available in this build of oozie-lite.");
+            }
+        }
+
+        throw new UsageException("job needs one of -run, -dryrun, -info <id>, -log <id>, -definition <id>.");
+    }
+
+    private async Task<int> RunOrDryRunAsync(CliArguments args)
+    {
+        var configFile = args.Required("config");
+        var user = Environment.UserName;
+        var properties = WorkflowLoader.LoadConfigFile(configFile);
+        var prepared = await WorkflowLoader.PrepareAsync(
+            properties, args.Defines, user, configFile, FileSystems.Default);
+        if (args.Has("dryrun"))
+        {
+            return Print("OK");
+        }
+
+        var store = OpenStore();
+        var engine = new WorkflowEngine(store, time, new EngineOptions { Progress = stderr });
+        var id = engine.Submit(prepared);
+        stdout.WriteLine($"job: {id}");
+        stdout.Flush();
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var status = await engine.RunAsync(id, cancel.Token);
+            if (status == JobStatus.SUCCEEDED)
+            {
+                return ExitCodes.Success;
+            }
+
+            var failed = store.GetActions(id).LastOrDefault(a => a.ErrorCode is not null);
+            var reason = failed is null
+                ? string.Empty
+                : $" at {failed.Name} [{failed.ErrorCode}] {failed.ErrorMessage}";
+            stderr.WriteLine($"Job {id} {status}{reason}");
+            return ExitCodes.Failure;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static WorkflowJobRecord GetJob(JobStore store, string id) =>
+        store.GetJob(id)
+        ?? throw new OozieException("E0604", $"Job [{id}] does not exist; list jobs with 'oozie-lite jobs'.");
+
+    private static string Date(DateTimeOffset? time) =>
+        time is { } t ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'GMT'", CultureInfo.InvariantCulture) : "-";
+
+    private int Info(string id)
+    {
+        var store = OpenStore();
+        var job = GetJob(store, id);
+        stdout.WriteLine($"Job ID : {job.Id}");
+        stdout.WriteLine(Ruler);
+        stdout.WriteLine($"Workflow Name : {job.AppName}");
+        stdout.WriteLine($"App Path      : {job.AppPath}");
+        stdout.WriteLine($"Status        : {job.Status}");
+        stdout.WriteLine($"Run           : {job.Run}");
+        stdout.WriteLine($"User          : {job.User}");
+        stdout.WriteLine($"Group         : {job.Group ?? "-"}");
+        stdout.WriteLine($"Created       : {Date(job.Created)}");
+        stdout.WriteLine($"Started       : {Date(job.Started)}");
+        stdout.WriteLine($"Last Modified : {Date(job.LastModified)}");
+        stdout.WriteLine($"Ended         : {Date(job.Ended)}");
+        stdout.WriteLine("CoordAction ID: -");
+        stdout.WriteLine();
+        stdout.WriteLine("Actions");
+        stdout.WriteLine(Ruler);
+        stdout.WriteLine(ActionRow("ID", "Status", "Ext ID", "Ext Status", "Err Code"));
+        stdout.WriteLine(Ruler);
+        foreach (var action in store.GetActions(id))
+        {
+            stdout.WriteLine(ActionRow(action.Id, action.Status.ToString(), action.ExternalId ?? "-",
+                action.ExternalStatus ?? "-", action.ErrorCode ?? "-"));
+            stdout.WriteLine(Ruler);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static string ActionRow(string id, string status, string extId, string extStatus, string code) =>
+        $"{id,-78}{status,-10}{extId,-23}{extStatus,-11}{code,-10}".TrimEnd();
+
+    private int Log(string id)
+    {
+        var store = OpenStore();
+        GetJob(store, id);
+        foreach (var line in store.GetLog(id))
+        {
+            stdout.WriteLine(line);
+        }
+
+        foreach (var action in store.GetActions(id).Where(a => a.LogPath is not null))
+        {
+            if (!File.Exists(action.LogPath))
+            {
+                continue;
+            }
+
+            stdout.WriteLine($"--- {action.Id} ({action.LogPath}) ---");
+            using var reader = new StreamReader(new FileStream(action.LogPath!, FileMode.Open, FileAccess.Read,
+                FileShare.ReadWrite | FileShare.Delete));
+            stdout.Write(reader.ReadToEnd());
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private int Jobs(CliArguments args)
+    {
+        var length = 100;
+        if (args.Options.GetValueOrDefault("len") is { } len
+            && (!int.TryParse(len, NumberStyles.Integer, CultureInfo.InvariantCulture, out length) || length < 1))
+        {
+            throw new UsageException($"-len {len} is not a positive number.");
+        }
+
+        var statuses = new List<string>();
+        var names = new List<string>();
+        foreach (var pair in (args.Options.GetValueOrDefault("filter") ?? string.Empty)
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var (key, value) = eq > 0 ? (pair[..eq], pair[(eq + 1)..]) : (pair, string.Empty);
+            switch (key)
+            {
+                case "status": statuses.Add(value.ToUpperInvariant()); break;
+                case "name": names.Add(value); break;
+                default: throw new UsageException($"-filter key '{key}' is not supported; use status=... or name=....");
+            }
+        }
+
+        var jobs = OpenStore().ListJobs(length, statuses, names);
+        stdout.WriteLine(JobRow("Job ID", "App Name", "Status", "Run", "User", "Group", "Started", "Ended"));
+        stdout.WriteLine(Ruler);
+        foreach (var job in jobs)
+        {
+            stdout.WriteLine(JobRow(job.Id, job.AppName, job.Status.ToString(),
+                job.Run.ToString(CultureInfo.InvariantCulture), job.User, job.Group ?? "-", Date(job.Started),
+                Date(job.Ended)));
+            stdout.WriteLine(Ruler);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static string JobRow(params string[] cells) =>
+        $"{cells[0],-45}{cells[1],-25}{cells[2],-11}{cells[3],-5}{cells[4],-12}{cells[5],-8}{cells[6],-22}{cells[7]}";
+
+    private int Validate(CliArguments args)
+    {
+        if (args.Positional.Count != 1)
+        {
+            throw new UsageException("validate needs exactly one workflow.xml file or app directory.");
+        }
+
+        var path = args.Positional[0];
+        if (Directory.Exists(path))
+        {
+            path = Path.Combine(path, "workflow.xml");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"'{path}' does not exist.");
+        }
+
+        var (_, errors) = WorkflowLoader.Check(File.ReadAllText(path), path);
+        foreach (var error in errors)
+        {
+            stdout.WriteLine(error);
+        }
+
+        if (errors.Any(e => !e.IsWarning))
+        {
+            stderr.WriteLine($"Error: {path} has {errors.Count(e => !e.IsWarning)} error(s).");
+            return ExitCodes.Failure;
+        }
+
+        return Print("Valid workflow-app");
+    }
+
+    private int Admin(CliArguments args)
+    {
+        if (args.Has("version"))
+        {
+            return Print($"Oozie server build version: {Version}");
+        }
+
+        if (args.Has("status"))
+        {
+            OpenStore();
+            return Print("System mode: NORMAL");
+        }
+
+        throw new UsageException("admin needs -version or -status.");
+    }
+}

@@ -1,0 +1,431 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using SparkJobs.Oozie.El;
+using SparkJobs.Oozie.Model;
+using SparkJobs.Oozie.Store;
+using SparkJobs.Storage;
+
+namespace SparkJobs.Oozie.Engine;
+
+/// <summary>Settings of the workflow engine.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>Gets how many actions may run at once across fork paths.</summary>
+    public int ActionSlots { get; init; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>Gets where progress lines go (for example stderr); null for none.</summary>
+    public TextWriter? Progress { get; init; }
+
+    /// <summary>Gets the file systems that paths resolve through.</summary>
+    public FileSystems FileSystems { get; init; } = FileSystems.Default;
+}
+
+/// <summary>Runs workflow jobs: a state machine over start, action, decision, fork/join, kill and end.</summary>
+public sealed class WorkflowEngine
+{
+    private readonly JobStore _store;
+    private readonly TimeProvider _time;
+    private readonly EngineOptions _options;
+
+    /// <summary>Initializes a new instance of the <see cref="WorkflowEngine"/> class.</summary>
+    /// <param name="store">The job store.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="options">The settings.</param>
+    public WorkflowEngine(JobStore store, TimeProvider time, EngineOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(time);
+        _store = store;
+        _time = time;
+        _options = options ?? new EngineOptions();
+    }
+
+    /// <summary>Stores a prepared workflow as a new PREP job.</summary>
+    /// <param name="workflow">The prepared workflow.</param>
+    /// <returns>The job id.</returns>
+    public string Submit(PreparedWorkflow workflow)
+    {
+        ArgumentNullException.ThrowIfNull(workflow);
+        var id = _store.NextJobId(workflow.User);
+        var now = _time.GetUtcNow();
+        var provisional = new WorkflowJobRecord(
+            id, workflow.App.Name, workflow.AppDirectory.ToString(), JobStatus.PREP, 0, workflow.User,
+            workflow.Configuration.GetValueOrDefault("group.name"), now, null, now, null,
+            workflow.Configuration, workflow.Definition);
+        var name = ElEvaluator.EvaluateText(workflow.App.Name,
+            new WorkflowElContext(
+                provisional, new ConcurrentDictionary<string, WorkflowActionRecord>(), () => null, _time));
+        _store.SaveJob(provisional with { AppName = name });
+        _store.AppendLog(id, $"Submitted workflow [{name}] from {workflow.WorkflowFile} as {id}");
+        return id;
+    }
+
+    /// <summary>Runs a job to a final status in this process.</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <param name="cancellationToken">Kills the job when cancelled.</param>
+    /// <returns>The final status.</returns>
+    public async Task<JobStatus> RunAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        var job = _store.GetJob(jobId) ?? throw new OozieException("E0604", $"Job {jobId} does not exist.");
+        var (app, errors) = WorkflowLoader.Check(job.Definition, job.AppPath + "/workflow.xml");
+        if (app is null || errors.Any(e => !e.IsWarning))
+        {
+            throw new WorkflowValidationException(errors);
+        }
+
+        using var run = new WorkflowRun(this, job, app);
+        _store.SetJobStatus(jobId, JobStatus.RUNNING);
+        Log(jobId, $"Job {jobId} [{job.AppName}] RUNNING");
+        JobStatus status;
+        try
+        {
+            status = await run.RunAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            status = JobStatus.KILLED;
+        }
+
+        _store.SetJobStatus(jobId, status);
+        Log(jobId, $"Job {jobId} {status}");
+        return status;
+    }
+
+    private void Log(string jobId, string line)
+    {
+        _store.AppendLog(jobId, line);
+        _options.Progress?.WriteLine(
+            $"{_time.GetLocalNow().ToString("HH:mm:ss", CultureInfo.InvariantCulture)} {line}");
+    }
+
+    private enum PathEndKind
+    {
+        Join,
+        End,
+        Kill,
+        Failed,
+    }
+
+    private readonly record struct PathEnd(PathEndKind Kind, string Node);
+
+    /// <summary>One execution of a job; fork paths share it.</summary>
+    private sealed class WorkflowRun : IDisposable
+    {
+        private readonly WorkflowEngine _engine;
+        private readonly WorkflowJobRecord _job;
+        private readonly WorkflowApp _app;
+        private readonly ConcurrentDictionary<string, WorkflowActionRecord> _actions = new(StringComparer.Ordinal);
+        private readonly WorkflowElContext _el;
+        private readonly SemaphoreSlim _slots;
+        private readonly Dictionary<string, IActionExecutor> _executors = new(StringComparer.Ordinal)
+        {
+            ["shell"] = new ShellExecutor(),
+            ["fs"] = new FsExecutor(),
+        };
+
+        private string? _lastErrorNode;
+
+        public WorkflowRun(WorkflowEngine engine, WorkflowJobRecord job, WorkflowApp app)
+        {
+            _engine = engine;
+            _job = job;
+            _app = app;
+            _slots = new SemaphoreSlim(engine._options.ActionSlots);
+            foreach (var action in engine._store.GetActions(job.Id))
+            {
+                _actions[action.Name] = action;
+            }
+
+            _el = new WorkflowElContext(job, _actions, () => _lastErrorNode, engine._time);
+        }
+
+        private JobStore Store => _engine._store;
+
+        public void Dispose() => _slots.Dispose();
+
+        private DateTimeOffset Now => _engine._time.GetUtcNow();
+
+        public async Task<JobStatus> RunAsync(CancellationToken cancellationToken)
+        {
+            using var kill = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var end = await RunPathAsync(WorkflowApp.StartNodeName, kill, cancellationToken);
+            return end.Kind switch
+            {
+                PathEndKind.End => JobStatus.SUCCEEDED,
+                PathEndKind.Kill => JobStatus.KILLED,
+                PathEndKind.Failed => JobStatus.FAILED,
+                _ => throw new OozieException("E0720", $"Join '{end.Node}' was reached outside a fork."),
+            };
+        }
+
+        private async Task<PathEnd> RunPathAsync(string nodeName, CancellationTokenSource kill, CancellationToken outer)
+        {
+            var name = nodeName;
+            while (true)
+            {
+                kill.Token.ThrowIfCancellationRequested();
+                var node = _app.Find(name) ?? throw new OozieException("E0708", $"Node '{name}' does not exist.");
+                switch (node)
+                {
+                    case StartNode start:
+                        Control(node, start.To);
+                        name = start.To;
+                        break;
+                    case EndNode:
+                        Control(node, null);
+                        return new PathEnd(PathEndKind.End, node.Name);
+                    case JoinNode:
+                        return new PathEnd(PathEndKind.Join, node.Name);
+                    case KillNode killNode:
+                        Kill(killNode);
+                        return new PathEnd(PathEndKind.Kill, node.Name);
+                    case DecisionNode decision:
+                        var target = Decide(decision);
+                        if (target is null)
+                        {
+                            return new PathEnd(PathEndKind.Failed, node.Name);
+                        }
+
+                        name = target;
+                        break;
+                    case ForkNode fork:
+                        var forked = await ForkAsync(fork, kill, outer);
+                        if (forked.Kind != PathEndKind.Join)
+                        {
+                            return forked;
+                        }
+
+                        var join = (JoinNode)_app.Find(forked.Node)!;
+                        Control(join, join.To);
+                        name = join.To;
+                        break;
+                    case ActionNode action:
+                        var next = await RunActionAsync(action, kill.Token);
+                        if (next is null)
+                        {
+                            return new PathEnd(PathEndKind.Failed, node.Name);
+                        }
+
+                        name = next;
+                        break;
+                }
+            }
+        }
+
+        private async Task<PathEnd> ForkAsync(ForkNode fork, CancellationTokenSource kill, CancellationToken outer)
+        {
+            Control(fork, string.Join(",", fork.Paths));
+            using var branchKill = CancellationTokenSource.CreateLinkedTokenSource(kill.Token);
+            var tasks = fork.Paths.Select(p => Task.Run(async () =>
+            {
+                try
+                {
+                    var end = await RunPathAsync(p, branchKill, outer);
+                    if (end.Kind != PathEndKind.Join)
+                    {
+                        // A kill, failure or end on one path stops the others, as in Oozie.
+                        await branchKill.CancelAsync();
+                    }
+
+                    return end;
+                }
+                catch (OperationCanceledException)
+                    when (branchKill.IsCancellationRequested && !outer.IsCancellationRequested)
+                {
+                    return new PathEnd(PathEndKind.Join, string.Empty);
+                }
+            })).ToList();
+            var ends = await Task.WhenAll(tasks);
+            var terminal = ends.FirstOrDefault(e => e.Kind != PathEndKind.Join);
+            if (terminal != default)
+            {
+                return terminal;
+            }
+
+            var joins = ends.Select(e => e.Node).Distinct(StringComparer.Ordinal).ToList();
+            return joins.Count == 1
+                ? ends[0]
+                : throw new OozieException("E0720",
+                    $"The paths of fork '{fork.Name}' reached different joins ({string.Join(", ", joins)}).");
+        }
+
+        private void Control(WorkflowNode node, string? transition)
+        {
+            var now = Now;
+            Save(new WorkflowActionRecord(ActionId(node.Name), _job.Id, node.Name, node.TypeName, ActionStatus.OK)
+            {
+                Transition = transition,
+                StartTime = now,
+                EndTime = now,
+                ExternalStatus = "OK",
+            });
+        }
+
+        private void Kill(KillNode node)
+        {
+            var now = Now;
+            var record = new WorkflowActionRecord(
+                ActionId(node.Name), _job.Id, node.Name, node.TypeName, ActionStatus.OK)
+            {
+                StartTime = now,
+                EndTime = now,
+                ErrorCode = "E0729",
+                ExternalStatus = "OK",
+            };
+            try
+            {
+                record = record with { ErrorMessage = ElEvaluator.EvaluateText(node.Message, _el) };
+            }
+            catch (ElException e)
+            {
+                record = record with { Status = ActionStatus.ERROR, ErrorCode = "E0756", ErrorMessage = e.Message };
+            }
+
+            Save(record);
+            _engine.Log(_job.Id, $"{node.Name} KILLED the job: {record.ErrorMessage}");
+        }
+
+        private string? Decide(DecisionNode decision)
+        {
+            try
+            {
+                var chosen = decision.Cases.FirstOrDefault(c => ElEvaluator.EvaluateBoolean(c.Predicate, _el))?.To
+                    ?? decision.DefaultTo;
+                Control(decision, chosen);
+                _engine.Log(_job.Id, $"{decision.Name} -> {chosen}");
+                return chosen;
+            }
+            catch (ElException e)
+            {
+                Fail(decision, Now, e);
+                return null;
+            }
+        }
+
+        private async Task<string?> RunActionAsync(ActionNode node, CancellationToken cancellationToken)
+        {
+            var executor = _executors[node.Body.TypeName];
+            var id = ActionId(node.Name);
+            var dir = Path.Combine(Store.JobDirectory(_job.Id), node.Name);
+            var retries = 0;
+            while (true)
+            {
+                var attempt = $"r{_job.Run}-a{retries}";
+                var workDir = Path.Combine(dir, attempt);
+                var logPath = Path.Combine(dir, attempt + ".log");
+                Directory.CreateDirectory(workDir);
+                var started = Now;
+                var record = new WorkflowActionRecord(id, _job.Id, node.Name, node.TypeName, ActionStatus.RUNNING)
+                {
+                    StartTime = started,
+                    Retries = retries,
+                    LogPath = logPath,
+                };
+                await _slots.WaitAsync(cancellationToken);
+                var clock = Stopwatch.StartNew();
+                ActionOutcome outcome;
+                try
+                {
+                    Save(record);
+                    _engine.Log(_job.Id, $"{node.Name} RUNNING ({node.TypeName})");
+                    var context = new ActionContext(_job.Id, node, _job.Configuration, StoragePath.Parse(_job.AppPath),
+                        workDir, logPath, Path.Combine(Store.Home, "cache", "archives"),
+                        text => ElEvaluator.EvaluateText(text, _el), _engine._options.FileSystems);
+                    outcome = await executor.ExecuteAsync(context, pid =>
+                    {
+                        record = record with { ExternalId = pid };
+                        Save(record);
+                    }, cancellationToken);
+                }
+                catch (ElException e)
+                {
+                    Fail(node, started, e, record);
+                    return null;
+                }
+                catch (OozieException e)
+                {
+                    outcome = ActionOutcome.Failed(e.ErrorCode, e.Message);
+                }
+                catch (OperationCanceledException)
+                {
+                    Save(record with { Status = ActionStatus.KILLED, EndTime = Now, ExternalStatus = "KILLED" });
+                    _engine.Log(_job.Id, $"{node.Name} KILLED");
+                    throw;
+                }
+                finally
+                {
+                    _slots.Release();
+                }
+
+                var seconds = clock.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+                if (outcome.Ok)
+                {
+                    Save(record with
+                    {
+                        Status = ActionStatus.OK, EndTime = Now, Transition = node.OkTo, Data = outcome.Data,
+                        ExternalStatus = outcome.ExternalStatus,
+                    });
+                    _engine.Log(_job.Id, $"{node.Name} OK in {seconds}s");
+                    return node.OkTo;
+                }
+
+                if (retries < node.Retry.Max && IsRetryable(outcome.ErrorCode))
+                {
+                    retries++;
+                    var factor = node.Retry.Exponential ? Math.Pow(2, retries - 1) : 1;
+                    var wait = TimeSpan.FromMinutes(node.Retry.IntervalMinutes * factor);
+                    Save(record with
+                    {
+                        Status = ActionStatus.USER_RETRY,
+                        ErrorCode = outcome.ErrorCode,
+                        ErrorMessage = outcome.ErrorMessage,
+                    });
+                    _engine.Log(_job.Id,
+                        $"{node.Name} USER_RETRY {retries}/{node.Retry.Max} in {wait.TotalMinutes} min " +
+                        $"({outcome.ErrorCode})");
+                    await Task.Delay(wait, _engine._time, cancellationToken);
+                    continue;
+                }
+
+                _lastErrorNode = node.Name;
+                Save(record with
+                {
+                    Status = ActionStatus.ERROR, EndTime = Now, Transition = node.ErrorTo,
+                    ErrorCode = outcome.ErrorCode,
+                    ErrorMessage = outcome.ErrorMessage, ExternalStatus = outcome.ExternalStatus,
+                });
+                _engine.Log(_job.Id, $"{node.Name} ERROR in {seconds}s [{outcome.ErrorCode}] {outcome.ErrorMessage}");
+                return node.ErrorTo;
+            }
+        }
+
+        private bool IsRetryable(string? code)
+        {
+            var list = "JA008,JA009,JA017,JA018,JA019,FS009,FS008,FS014," + _job.Configuration.GetValueOrDefault(
+                "oozie.service.LiteWorkflowStoreService.user.retry.error.code.ext", string.Empty);
+            var codes = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            return code is not null && (codes.Contains("ALL") || codes.Contains(code));
+        }
+
+        private void Fail(WorkflowNode node, DateTimeOffset started, ElException e, WorkflowActionRecord? record = null)
+        {
+            _lastErrorNode = node.Name;
+            Save((record ?? new WorkflowActionRecord(ActionId(node.Name), _job.Id, node.Name, node.TypeName,
+                ActionStatus.FAILED)) with
+            {
+                Status = ActionStatus.FAILED, StartTime = started, EndTime = Now, ErrorCode = "EL_ERROR",
+                ErrorMessage = e.Message,
+            });
+            _engine.Log(_job.Id, $"{node.Name} FAILED [EL_ERROR] {e.Message}");
+        }
+
+        private void Save(WorkflowActionRecord record)
+        {
+            _actions[record.Name] = record;
+            Store.SaveAction(record);
+        }
+
+        private string ActionId(string name) => $"{_job.Id}@{name}";
+    }
+}

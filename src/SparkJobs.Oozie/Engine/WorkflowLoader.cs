@@ -1,0 +1,166 @@
+using SparkJobs.Oozie.Model;
+using SparkJobs.Oozie.Parsing;
+using SparkJobs.Oozie.Properties;
+using SparkJobs.Storage;
+
+namespace SparkJobs.Oozie.Engine;
+
+/// <summary>A workflow ready to submit: parsed, validated and with its configuration resolved.</summary>
+/// <param name="App">The parsed workflow.</param>
+/// <param name="WorkflowFile">The workflow.xml path.</param>
+/// <param name="AppDirectory">The application directory.</param>
+/// <param name="Definition">The workflow.xml text.</param>
+/// <param name="Configuration">The resolved job configuration.</param>
+/// <param name="User">The submitting user.</param>
+public sealed record PreparedWorkflow(
+    WorkflowApp App,
+    StoragePath WorkflowFile,
+    StoragePath AppDirectory,
+    string Definition,
+    IReadOnlyDictionary<string, string> Configuration,
+    string User);
+
+/// <summary>Loads workflow applications and their configuration, reporting every problem at once.</summary>
+public static class WorkflowLoader
+{
+    /// <summary>The property naming the workflow application.</summary>
+    public const string AppPathProperty = "oozie.wf.application.path";
+
+    /// <summary>Parses and validates workflow text.</summary>
+    /// <param name="text">The workflow.xml text.</param>
+    /// <param name="file">The file name for messages.</param>
+    /// <returns>The workflow (null if unusable) and every error found.</returns>
+    public static (WorkflowApp? App, IReadOnlyList<WorkflowError> Errors) Check(string text, string file)
+    {
+        var errors = new List<WorkflowError>();
+        var app = WorkflowParser.Parse(text, file, errors);
+        if (app is not null)
+        {
+            WorkflowValidator.Validate(app, errors);
+        }
+
+        return (app, errors);
+    }
+
+    /// <summary>Reads a <c>-config</c> file: Java properties, or Hadoop XML when it ends in .xml.</summary>
+    /// <param name="path">The file path.</param>
+    /// <returns>The properties.</returns>
+    public static IReadOnlyDictionary<string, string> LoadConfigFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new OozieException(
+                "E0401", $"The configuration file '{path}' does not exist; pass -config job.properties.");
+        }
+
+        var text = File.ReadAllText(path);
+        return path.EndsWith(".xml", StringComparison.OrdinalIgnoreCase)
+            ? HadoopConfiguration.Parse(text, path)
+            : JavaProperties.Parse(text);
+    }
+
+    /// <summary>Finds the application, parses and validates it, and resolves its configuration.</summary>
+    /// <param name="jobProperties">The -config properties.</param>
+    /// <param name="overrides">The -D properties.</param>
+    /// <param name="user">The submitting user.</param>
+    /// <param name="configSource">The -config file, named in messages.</param>
+    /// <param name="fileSystems">The file systems.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The prepared workflow.</returns>
+    /// <exception cref="WorkflowValidationException">The workflow or its configuration has errors.</exception>
+    public static async Task<PreparedWorkflow> PrepareAsync(
+        IReadOnlyDictionary<string, string> jobProperties,
+        IReadOnlyDictionary<string, string> overrides,
+        string user,
+        string configSource,
+        FileSystems fileSystems,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobProperties);
+        ArgumentNullException.ThrowIfNull(overrides);
+        ArgumentNullException.ThrowIfNull(fileSystems);
+        var sys = PropertyResolver.SystemProperties(user);
+        var submitted = new Dictionary<string, string>(jobProperties, StringComparer.Ordinal);
+        foreach (var (k, v) in overrides)
+        {
+            submitted[k] = v;
+        }
+
+        submitted.TryAdd("user.name", user);
+        if (!submitted.TryGetValue(AppPathProperty, out var rawPath) || rawPath.Trim().Length == 0)
+        {
+            throw new OozieException("E0401",
+                $"{configSource}: {AppPathProperty} is not set; add {AppPathProperty}=<dir with workflow.xml>.");
+        }
+
+        var appPath = StoragePath.Parse(PropertyResolver.Expand(rawPath.Trim(), submitted, sys));
+        var fs = fileSystems.For(appPath);
+        var status = await fs.GetStatusAsync(appPath, cancellationToken)
+            ?? throw new OozieException("E0505",
+                $"{configSource}: the workflow application '{appPath}' ({AppPathProperty}) does not exist.");
+        var (file, dir) = status.IsDirectory ? (appPath.Combine("workflow.xml"), appPath) : (appPath, appPath.Parent!);
+        if (!await fs.ExistsAsync(file, cancellationToken))
+        {
+            throw new OozieException(
+                "E0505", $"{configSource}: '{file}' does not exist; the app directory needs a workflow.xml.");
+        }
+
+        var definition = await fs.ReadAllTextAsync(file, cancellationToken);
+        var (app, errors) = Check(definition, file.ToString());
+        var errorList = errors.ToList();
+        IReadOnlyDictionary<string, string> configDefault = new Dictionary<string, string>();
+        var defaults = dir.Combine("config-default.xml");
+        if (await fs.ExistsAsync(defaults, cancellationToken))
+        {
+            try
+            {
+                configDefault = HadoopConfiguration.Parse(await fs.ReadAllTextAsync(defaults, cancellationToken),
+                    defaults.ToString());
+                if (configDefault.ContainsKey("user.name"))
+                {
+                    errorList.Add(new WorkflowError("E0804", new SourceLocation(defaults.ToString(), 0, 0), null,
+                        "config-default.xml may not set user.name; remove it (the submitting user is used)."));
+                }
+            }
+            catch (WorkflowValidationException e)
+            {
+                errorList.AddRange(e.Errors);
+            }
+        }
+
+        foreach (var action in app?.Nodes.OfType<ActionNode>() ?? [])
+        {
+            if (!action.Body.RunsLocally && action.Body is not UnknownAction)
+            {
+                errorList.Add(new WorkflowError("E0723", action.Body.Location, action.Name,
+                    $"Node '{action.Name}': the {action.Body.TypeName} action is valid Oozie but needs a cluster; " +
+                    "oozie-lite runs shell and fs actions locally. Submit this workflow to an Oozie server " +
+                    "(oozie job -oozie http://host:11000/oozie -run), or replace the action with a shell action."));
+            }
+        }
+
+        IReadOnlyDictionary<string, string>? conf = null;
+        try
+        {
+            conf = PropertyResolver.Resolve(
+                new ConfigurationLayers(overrides, jobProperties, configDefault, app?.Parameters ?? []),
+                sys,
+                new SourceLocation(configSource, 0, 0));
+        }
+        catch (WorkflowValidationException e)
+        {
+            errorList.AddRange(e.Errors);
+        }
+
+        if (errorList.Any(e => !e.IsWarning) || app is null || conf is null)
+        {
+            throw new WorkflowValidationException(errorList);
+        }
+
+        var final = new Dictionary<string, string>(conf, StringComparer.Ordinal);
+        final.TryAdd("user.name", user);
+        final[AppPathProperty] = appPath.ToString();
+        return new PreparedWorkflow(app, file, dir, definition, final, user);
+    }
+}

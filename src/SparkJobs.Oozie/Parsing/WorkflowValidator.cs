@@ -1,0 +1,94 @@
+using System.Text.RegularExpressions;
+using SparkJobs.Oozie.Model;
+
+namespace SparkJobs.Oozie.Parsing;
+
+/// <summary>Checks the workflow graph the way Oozie's LiteWorkflowValidator does.</summary>
+internal static partial class WorkflowValidator
+{
+    public static void Validate(WorkflowApp app, List<WorkflowError> errors)
+    {
+        var byName = new Dictionary<string, WorkflowNode>(StringComparer.Ordinal);
+        foreach (var node in app.Nodes)
+        {
+            if (node is not StartNode && !NodeName().IsMatch(node.Name))
+            {
+                errors.Add(new WorkflowError("E0724", node.Location, node.Name,
+                    $"The node name '{node.Name}' is not valid; a name starts with a letter or '_', " +
+                    "continues with letters, digits, '_' or '-', and has at most 128 characters."));
+            }
+
+            if (!byName.TryAdd(node.Name, node))
+            {
+                errors.Add(new WorkflowError("E0705", node.Location, node.Name,
+                    $"The node name '{node.Name}' is already used at {byName[node.Name].Location}; " +
+                    "give every node a unique name."));
+            }
+        }
+
+        foreach (var node in app.Nodes)
+        {
+            foreach (var transition in node.Transitions.Where(t => t.To.Length > 0))
+            {
+                if (transition.To == node.Name)
+                {
+                    errors.Add(new WorkflowError("E0706", transition.Location, node.Name,
+                        $"Node '{node.Name}' transitions to itself; point it to another node."));
+                }
+                else if (!byName.ContainsKey(transition.To))
+                {
+                    var known = string.Join(", ", byName.Keys.Where(k => k != WorkflowApp.StartNodeName));
+                    errors.Add(new WorkflowError("E0708", transition.Location, node.Name,
+                        $"Node '{node.Name}' has a transition to '{transition.To}', which does not exist; " +
+                        $"the nodes are: {known}."));
+                }
+            }
+        }
+
+        // Walk from start first so loop paths read naturally, then from anything unreachable from it.
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in app.Nodes.OfType<StartNode>().Concat(byName.Values))
+        {
+            FindLoops(node, byName, [], done, errors);
+        }
+    }
+
+    private static void FindLoops(
+        WorkflowNode node,
+        Dictionary<string, WorkflowNode> byName,
+        List<string> path,
+        HashSet<string> done,
+        List<WorkflowError> errors)
+    {
+        if (done.Contains(node.Name))
+        {
+            return;
+        }
+
+        path.Add(node.Name);
+        foreach (var transition in node.Transitions)
+        {
+            if (transition.To == node.Name || !byName.TryGetValue(transition.To, out var next))
+            {
+                continue;
+            }
+
+            var at = path.IndexOf(next.Name);
+            if (at >= 0)
+            {
+                var loop = string.Join(" -> ", path.Skip(at).Append(next.Name));
+                errors.Add(new WorkflowError("E0707", transition.Location, node.Name,
+                    $"Loop detected: {loop}; workflows are acyclic, so break the cycle."));
+                continue;
+            }
+
+            FindLoops(next, byName, path, done, errors);
+        }
+
+        path.RemoveAt(path.Count - 1);
+        done.Add(node.Name);
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_-]{0,127}$")]
+    private static partial Regex NodeName();
+}

@@ -1,0 +1,315 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace SparkJobs.Oozie.Store;
+
+/// <summary>The SQLite job store: the single source of truth that every oozie-lite process reads.</summary>
+public sealed class JobStore
+{
+    private const string TimeFormat = "O";
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+
+    private JobStore(string home, TimeProvider time)
+    {
+        Home = home;
+        _time = time;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(home, "store.db"),
+            Pooling = false,
+        }.ToString();
+    }
+
+    /// <summary>Gets the store directory (store.db and jobs/).</summary>
+    public string Home { get; }
+
+    /// <summary>Gets the store's creation time as <c>yyMMddHHmmssSSS</c>, the middle part of job ids.</summary>
+    public string Epoch { get; private set; } = string.Empty;
+
+    /// <summary>Gets the default store directory: $OOZIE_LITE_HOME, else ~/.oozie-lite.</summary>
+    /// <returns>The directory path.</returns>
+    public static string DefaultHome()
+    {
+        var env = Environment.GetEnvironmentVariable("OOZIE_LITE_HOME");
+        return string.IsNullOrWhiteSpace(env)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".oozie-lite")
+            : Path.GetFullPath(env);
+    }
+
+    /// <summary>Opens the store, creating it when needed.</summary>
+    /// <param name="home">The store directory.</param>
+    /// <param name="time">The clock.</param>
+    /// <returns>The open store.</returns>
+    public static JobStore Open(string home, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(home);
+        ArgumentNullException.ThrowIfNull(time);
+        Directory.CreateDirectory(home);
+        var store = new JobStore(Path.GetFullPath(home), time);
+        store.Initialize();
+        return store;
+    }
+
+    /// <summary>Gets the directory for one job's working directories and logs.</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <returns>The directory path.</returns>
+    public string JobDirectory(string jobId) => Path.Combine(Home, "jobs", jobId);
+
+    /// <summary>Allocates the next job id: <c>0000001-&lt;epoch&gt;-oozie-&lt;user&gt;-W</c>.</summary>
+    /// <param name="user">The user.</param>
+    /// <returns>The new id.</returns>
+    public string NextJobId(string user)
+    {
+        using var connection = Connect();
+        using var tx = connection.BeginTransaction();
+        var next = Convert.ToInt64(
+            Scalar(connection,
+                "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'counter' RETURNING value"),
+            CultureInfo.InvariantCulture);
+        tx.Commit();
+        return $"{next:D7}-{Epoch}-oozie-{user}-W";
+    }
+
+    /// <summary>Inserts or replaces a job.</summary>
+    /// <param name="job">The job.</param>
+    public void SaveJob(WorkflowJobRecord job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        Execute(
+            """
+            INSERT OR REPLACE INTO jobs (id, app_name, app_path, status, run, user, grp, created, started,
+                last_modified, ended, conf, definition)
+            VALUES ($id, $name, $path, $status, $run, $user, $grp, $created, $started, $modified, $ended, $conf, $def)
+            """,
+            ("$id", job.Id), ("$name", job.AppName), ("$path", job.AppPath), ("$status", job.Status.ToString()),
+            ("$run", job.Run), ("$user", job.User), ("$grp", job.Group), ("$created", Format(job.Created)),
+            ("$started", Format(job.Started)), ("$modified", Format(job.LastModified)), ("$ended", Format(job.Ended)),
+            ("$conf", JsonSerializer.Serialize(job.Configuration)), ("$def", job.Definition));
+    }
+
+    /// <summary>Changes a job's status and stamps its times.</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <param name="status">The new status.</param>
+    public void SetJobStatus(string jobId, JobStatus status)
+    {
+        var now = Format(_time.GetUtcNow());
+        var final = status is JobStatus.SUCCEEDED or JobStatus.KILLED or JobStatus.FAILED;
+        Execute(
+            """
+            UPDATE jobs SET status = $status, last_modified = $now,
+                started = CASE WHEN $status = 'RUNNING' AND started IS NULL THEN $now ELSE started END,
+                ended = CASE WHEN $final THEN $now ELSE ended END
+            WHERE id = $id
+            """,
+            ("$status", status.ToString()), ("$now", now), ("$final", final), ("$id", jobId));
+    }
+
+    /// <summary>Reads a job.</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <returns>The job, or null when there is none with that id.</returns>
+    public WorkflowJobRecord? GetJob(string jobId) =>
+        QueryJobs("SELECT * FROM jobs WHERE id = $id", ("$id", jobId)).FirstOrDefault();
+
+    /// <summary>Lists jobs, newest first.</summary>
+    /// <param name="length">How many at most.</param>
+    /// <param name="statuses">Only these statuses, or all when empty.</param>
+    /// <param name="names">Only these app names, or all when empty.</param>
+    /// <returns>The jobs.</returns>
+    public IReadOnlyList<WorkflowJobRecord> ListJobs(int length, IReadOnlyCollection<string> statuses,
+        IReadOnlyCollection<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(statuses);
+        ArgumentNullException.ThrowIfNull(names);
+        return QueryJobs("SELECT * FROM jobs ORDER BY created DESC, id DESC")
+            .Where(j => statuses.Count == 0 || statuses.Contains(j.Status.ToString()))
+            .Where(j => names.Count == 0 || names.Contains(j.AppName))
+            .Take(length)
+            .ToList();
+    }
+
+    /// <summary>Inserts or replaces an action.</summary>
+    /// <param name="action">The action.</param>
+    public void SaveAction(WorkflowActionRecord action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        Execute(
+            """
+            INSERT OR REPLACE INTO actions (id, job_id, name, type, status, transition, start_time, end_time,
+                error_code, error_message, data, external_id, external_status, retries, log_path, seq)
+            VALUES ($id, $job, $name, $type, $status, $transition, $start, $end, $code, $message, $data, $ext,
+                $extStatus, $retries, $log,
+                COALESCE((SELECT seq FROM actions WHERE id = $id), (SELECT COUNT(*) FROM actions WHERE job_id = $job)))
+            """,
+            ("$id", action.Id), ("$job", action.JobId), ("$name", action.Name), ("$type", action.Type),
+            ("$status", action.Status.ToString()), ("$transition", action.Transition),
+            ("$start", Format(action.StartTime)), ("$end", Format(action.EndTime)), ("$code", action.ErrorCode),
+            ("$message", action.ErrorMessage), ("$data", JsonSerializer.Serialize(action.Data)),
+            ("$ext", action.ExternalId), ("$extStatus", action.ExternalStatus), ("$retries", action.Retries),
+            ("$log", action.LogPath));
+        Execute("UPDATE jobs SET last_modified = $now WHERE id = $id",
+            ("$now", Format(_time.GetUtcNow())), ("$id", action.JobId));
+    }
+
+    /// <summary>Reads a job's actions in the order they were first reached.</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <returns>The actions.</returns>
+    public IReadOnlyList<WorkflowActionRecord> GetActions(string jobId)
+    {
+        using var connection = Connect();
+        using var command = Command(
+            connection, "SELECT * FROM actions WHERE job_id = $id ORDER BY seq", ("$id", jobId));
+        using var reader = command.ExecuteReader();
+        var list = new List<WorkflowActionRecord>();
+        while (reader.Read())
+        {
+            list.Add(new WorkflowActionRecord(
+                Text(reader, "id")!, Text(reader, "job_id")!, Text(reader, "name")!, Text(reader, "type")!,
+                Enum.Parse<ActionStatus>(Text(reader, "status")!))
+            {
+                Transition = Text(reader, "transition"),
+                StartTime = Time(reader, "start_time"),
+                EndTime = Time(reader, "end_time"),
+                ErrorCode = Text(reader, "error_code"),
+                ErrorMessage = Text(reader, "error_message"),
+                Data = JsonSerializer.Deserialize<Dictionary<string, string>>(Text(reader, "data") ?? "{}") ?? [],
+                ExternalId = Text(reader, "external_id"),
+                ExternalStatus = Text(reader, "external_status"),
+                Retries = reader.GetInt32(reader.GetOrdinal("retries")),
+                LogPath = Text(reader, "log_path"),
+            });
+        }
+
+        return list;
+    }
+
+    /// <summary>Appends a line to the job log.</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <param name="line">The line, without a time stamp.</param>
+    public void AppendLog(string jobId, string line) =>
+        Execute("INSERT INTO job_log (job_id, time, line) VALUES ($id, $time, $line)",
+            ("$id", jobId), ("$time", Format(_time.GetUtcNow())), ("$line", line));
+
+    /// <summary>Reads the job log, each line prefixed with its UTC time.</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <returns>The lines in order.</returns>
+    public IReadOnlyList<string> GetLog(string jobId)
+    {
+        using var connection = Connect();
+        using var command = Command(connection, "SELECT time, line FROM job_log WHERE job_id = $id ORDER BY seq",
+            ("$id", jobId));
+        using var reader = command.ExecuteReader();
+        var lines = new List<string>();
+        while (reader.Read())
+        {
+            var time = DateTimeOffset.Parse(reader.GetString(0), CultureInfo.InvariantCulture);
+            lines.Add($"{time:yyyy-MM-dd HH:mm:ss,fff} {reader.GetString(1)}");
+        }
+
+        return lines;
+    }
+
+    private void Initialize()
+    {
+        using var connection = Connect();
+        Execute(connection, "PRAGMA journal_mode=WAL");
+        Execute(connection,
+            """
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, app_name TEXT NOT NULL, app_path TEXT NOT NULL,
+                status TEXT NOT NULL, run INTEGER NOT NULL, user TEXT NOT NULL, grp TEXT, created TEXT NOT NULL,
+                started TEXT, last_modified TEXT NOT NULL, ended TEXT, conf TEXT NOT NULL, definition TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS actions (id TEXT PRIMARY KEY, job_id TEXT NOT NULL, name TEXT NOT NULL,
+                type TEXT NOT NULL, status TEXT NOT NULL, transition TEXT, start_time TEXT, end_time TEXT,
+                error_code TEXT, error_message TEXT, data TEXT NOT NULL, external_id TEXT, external_status TEXT,
+                retries INTEGER NOT NULL, log_path TEXT, seq INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS job_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL,
+                time TEXT NOT NULL, line TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS actions_job ON actions (job_id);
+            CREATE INDEX IF NOT EXISTS job_log_job ON job_log (job_id);
+            """);
+        var epoch = _time.GetUtcNow().ToString("yyMMddHHmmssfff", CultureInfo.InvariantCulture);
+        Execute(connection,
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('epoch', $e), ('counter', '0')", ("$e", epoch));
+        Epoch = (string)Scalar(connection, "SELECT value FROM meta WHERE key = 'epoch'")!;
+    }
+
+    private List<WorkflowJobRecord> QueryJobs(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var connection = Connect();
+        using var command = Command(connection, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var list = new List<WorkflowJobRecord>();
+        while (reader.Read())
+        {
+            list.Add(new WorkflowJobRecord(
+                Text(reader, "id")!, Text(reader, "app_name")!, Text(reader, "app_path")!,
+                Enum.Parse<JobStatus>(Text(reader, "status")!), reader.GetInt32(reader.GetOrdinal("run")),
+                Text(reader, "user")!, Text(reader, "grp"), Time(reader, "created")!.Value, Time(reader, "started"),
+                Time(reader, "last_modified")!.Value, Time(reader, "ended"),
+                JsonSerializer.Deserialize<Dictionary<string, string>>(Text(reader, "conf")!) ?? [],
+                Text(reader, "definition")!));
+        }
+
+        return list;
+    }
+
+    private SqliteConnection Connect()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+
+        // Several processes share the file: wait for a writer instead of failing with SQLITE_BUSY.
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA busy_timeout = 10000";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    private void Execute(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var connection = Connect();
+        Execute(connection, sql, parameters);
+    }
+
+    private static void Execute(
+        SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = Command(connection, sql);
+        return command.ExecuteScalar();
+    }
+
+    private static SqliteCommand Command(
+        SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static string? Format(DateTimeOffset? time) =>
+        time?.ToUniversalTime().ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+    private static string? Text(SqliteDataReader reader, string column)
+    {
+        var ordinal = reader.GetOrdinal(column);
+        return reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    }
+
+    private static DateTimeOffset? Time(SqliteDataReader reader, string column) =>
+        Text(reader, column) is { } text
+            ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)
+            : null;
+}
