@@ -60,6 +60,7 @@ internal sealed class EvaluateJob(EvaluateOptions options, TextWriter log, TextW
         var report = ClassificationReport.FromPredictions(test.Labels, predictions, FashionMnist.ClassNames);
         var seconds = stopwatch.Elapsed.TotalSeconds;
         var metrics = new EvaluationMetrics(
+            report.Accuracy,
             modelPath.ToString(), testPath.ToString(), device.type.ToString().ToLowerInvariant(), seconds, report);
 
         await using var commit = await OutputCommit.BeginAsync(outputFs, outputPath, cancellationToken);
@@ -152,9 +153,11 @@ internal sealed class EvaluateJob(EvaluateOptions options, TextWriter log, TextW
 }
 
 /// <summary>What <c>metrics.json</c> holds.</summary>
+/// <param name="Accuracy">The test accuracy, at the top level so the publish step and users find it first.</param>
 /// <param name="Model">The model directory evaluated.</param>
 /// <param name="Input">The test split used.</param>
 /// <param name="Device">The device used.</param>
 /// <param name="Seconds">The evaluation's wall-clock time.</param>
 /// <param name="Report">Accuracy, per-class and macro metrics, and the confusion matrix.</param>
-internal sealed record EvaluationMetrics(string Model, string Input, string Device, double Seconds, ClassificationReport Report);
+internal sealed record EvaluationMetrics(
+    double Accuracy, string Model, string Input, string Device, double Seconds, ClassificationReport Report);
