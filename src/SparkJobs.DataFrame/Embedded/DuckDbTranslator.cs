@@ -78,7 +78,9 @@ internal sealed class DuckDbTranslator
         return call.Function switch
         {
             "+" or "-" or "*" or "%" or "<" or "<=" or ">" or ">=" => $"({a[0]} {call.Function} {a[1]})",
-            "/" => $"(CAST({a[0]} AS DOUBLE) / NULLIF(CAST({a[1]} AS DOUBLE), 0))",
+            "/" => call.Arguments[1] is Literal { Value: not null and not 0 and not 0L and not 0.0 and not 0f }
+                ? $"(CAST({a[0]} AS DOUBLE) / CAST({a[1]} AS DOUBLE))"
+                : $"(CAST({a[0]} AS DOUBLE) / NULLIF(CAST({a[1]} AS DOUBLE), 0))",
             "div" => $"(CAST({a[0]} AS BIGINT) // NULLIF(CAST({a[1]} AS BIGINT), 0))",
             "pmod" => $"((({a[0]}) % NULLIF({a[1]}, 0) + ({a[1]})) % ({a[1]}))",
             "negative" => $"(- {a[0]})",
@@ -95,7 +97,8 @@ internal sealed class DuckDbTranslator
             "round" => $"round({a[0]}, {(a.Count > 1 ? a[1] : "0")})",
             "sqrt" => $"(CASE WHEN {a[0]} < 0 THEN CAST('NaN' AS DOUBLE) ELSE sqrt(CAST({a[0]} AS DOUBLE)) END)",
             "concat" => "(" + string.Join(" || ", a.Select(x => $"CAST({x} AS VARCHAR)")) + ")",
-            "abs" or "least" or "greatest" or "coalesce" or "length" or "lower" or "upper"
+            "length" => $"CAST(length({a[0]}) AS INTEGER)",
+            "abs" or "least" or "greatest" or "coalesce" or "lower" or "upper"
                 or "count" or "sum" or "avg" or "min" or "max" => $"{call.Function}({string.Join(", ", a)})",
             _ => throw new DataFrameException($"The embedded engine cannot translate function '{call.Function}'."),
         };
