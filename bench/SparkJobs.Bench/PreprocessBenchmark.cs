@@ -17,7 +17,8 @@ internal sealed class PreprocessBenchmark : IBenchmark
     public async Task<IReadOnlyList<Figure>> RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
         var raw = Path.Combine(context.ScratchDirectory, "raw");
-        await IngestJob.RunAsync(new IngestOptions(context.DatasetDirectory, raw, 0), FileSystems.Default, cancellationToken);
+        await IngestJob.RunAsync(new IngestOptions(context.DatasetDirectory, raw, 0), FileSystems.Default,
+            cancellationToken);
 
         var clock = Stopwatch.StartNew();
         var options = new PreprocessOptions(raw, Path.Combine(context.ScratchDirectory, "ours"), 10, 42, "embedded");

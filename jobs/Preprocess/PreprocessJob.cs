@@ -127,7 +127,8 @@ internal static class PreprocessJob
     }
 
     private static Task WriteAsync(DataFrame frame, StoragePath directory, CancellationToken cancellationToken) =>
-        frame.Write.Format("parquet").Option("compression", "snappy").SaveUncommittedAsync(directory, cancellationToken);
+        frame.Write.Format("parquet").Option("compression", "snappy").SaveUncommittedAsync(directory,
+            cancellationToken);
 
     private static async Task<Dictionary<string, SplitStats>> CountPerClassAsync(
         DataFrame labelled, CancellationToken cancellationToken)

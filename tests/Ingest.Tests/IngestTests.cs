@@ -84,7 +84,8 @@ public sealed class IngestTests : IDisposable
         File.WriteAllLines(csv, ["label,pixel1,pixelX"]);
         var e = await Assert.ThrowsAsync<JobException>(
             () => IngestJob.RunAsync(new IngestOptions(csv, output + "2", 0), FileSystems.Default, default));
-        Assert.Contains("line 1, column 3: the header has 'pixelX' where 'pixel2' is expected", e.Message, StringComparison.Ordinal);
+        Assert.Contains("line 1, column 3: the header has 'pixelX' where 'pixel2' is expected", e.Message,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -94,7 +95,8 @@ public sealed class IngestTests : IDisposable
         Assert.Equal(0, help.ExitCode);
         Assert.Contains("--limit", help.StdOut, StringComparison.Ordinal);
 
-        var missing = await Processes.RunAsync("ingest", "--input", Path.Combine(_dir.Path, "none"), "--output", _dir.Path + "/o");
+        var missing = await Processes.RunAsync("ingest", "--input", Path.Combine(_dir.Path, "none"), "--output",
+            _dir.Path + "/o");
         Assert.Equal(ExitCodes.UserError, missing.ExitCode);
         Assert.Contains("ingest: error: --input", missing.StdErr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", missing.StdErr, StringComparison.Ordinal);

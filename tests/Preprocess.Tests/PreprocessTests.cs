@@ -115,7 +115,8 @@ public sealed class PreprocessTests : IDisposable
         Assert.Contains("--validation-percent", help.StdOut, StringComparison.Ordinal);
 
         var output = Path.Combine(_dir.Path, "out");
-        var missing = await Processes.RunAsync("preprocess", "--input", Path.Combine(_dir.Path, "none"), "--output", output);
+        var missing = await Processes.RunAsync("preprocess", "--input", Path.Combine(_dir.Path, "none"), "--output",
+            output);
         Assert.Equal(ExitCodes.UserError, missing.ExitCode);
         Assert.Contains("is not a directory", missing.StdErr, StringComparison.Ordinal);
         Assert.Empty(missing.StdOut);

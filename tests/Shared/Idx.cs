@@ -38,7 +38,8 @@ internal static class Idx
     }
 
     /// <summary>Writes the four Fashion-MNIST file names with the given content.</summary>
-    public static void WriteSet(string dir, byte[] trainImages, byte[] trainLabels, byte[] testImages, byte[] testLabels)
+    public static void WriteSet(string dir, byte[] trainImages, byte[] trainLabels, byte[] testImages,
+        byte[] testLabels)
     {
         WriteGz(Path.Combine(dir, "train-images-idx3-ubyte.gz"), trainImages);
         WriteGz(Path.Combine(dir, "train-labels-idx1-ubyte.gz"), trainLabels);

@@ -5,7 +5,8 @@ namespace SparkJobs.Tests;
 /// <summary>Runs a job's built assembly as a real process and captures its output.</summary>
 internal static class Processes
 {
-    public static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(string assembly, params string[] args)
+    public static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(string assembly,
+        params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {

@@ -16,7 +16,8 @@ internal sealed class Frames : IAsyncDisposable
 
     public DataFrame Csv(string schema, params string[] lines)
     {
-        var fields = schema.Split(',').Select(f => f.Trim().Split(' ')).Select(p => new StructField(p[0], DataType.Parse(p[1])));
+        var fields = schema.Split(',').Select(f => f.Trim().Split(' ')).Select(p => new StructField(p[0],
+            DataType.Parse(p[1])));
         var path = Path.Combine(_dir.Path, $"input{_files++}.csv");
         File.WriteAllLines(path, lines);
         return Session.Read.Format("csv").Schema(new StructType(fields)).Load(path);

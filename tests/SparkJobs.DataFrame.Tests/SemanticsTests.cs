@@ -18,7 +18,8 @@ public sealed class SemanticsTests : IAsyncLifetime
         var df = _frames.Csv("a int, b int", "1,1", "2,", ",3");
         Assert.Equal(1, await df.Filter(Col("a").EqualTo(Col("b"))).CountAsync());
         Assert.Equal(0, await df.Filter(!Col("a").EqualTo(Col("b"))).CountAsync());
-        Assert.Equal(3, await df.Filter(Col("a").EqNullSafe(Col("b")) | Col("a").IsNull() | Col("b").IsNull()).CountAsync());
+        Assert.Equal(3,
+            await df.Filter(Col("a").EqNullSafe(Col("b")) | Col("a").IsNull() | Col("b").IsNull()).CountAsync());
         Assert.Null(await _frames.ScalarAsync(Lit(null) > Lit(1)));
     }
 

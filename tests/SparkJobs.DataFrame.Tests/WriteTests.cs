@@ -55,7 +55,8 @@ public sealed class WriteTests : IAsyncLifetime
 
         var json = Path.Combine(_frames.Root, "json");
         await df.Write.Format("json").SaveAsync(json);
-        var back = _frames.Session.Read.Format("json").Schema(new StructType([new StructField("v", DataType.IntegerType)]));
+        var back = _frames.Session.Read.Format("json").Schema(new StructType([new StructField("v",
+            DataType.IntegerType)]));
         Assert.Equal(6L, (await back.Load(json).Agg(Sum(Col("v")).As("s")).CollectAsync())[0]["s"]);
 
         var parts = Path.Combine(_frames.Root, "parts");

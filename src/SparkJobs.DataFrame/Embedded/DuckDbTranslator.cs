@@ -146,7 +146,8 @@ internal sealed class DuckDbTranslator
 
         foreach (var column in added)
         {
-            select.Append(", ").Append(Expression(column.Child)).Append(" AS ").Append(DuckDbSql.Identifier(column.Name));
+            select.Append(", ").Append(Expression(column.Child))
+                .Append(" AS ").Append(DuckDbSql.Identifier(column.Name));
         }
 
         return select.Append(" FROM ").Append(From(w.Input)).ToString();
@@ -222,7 +223,8 @@ internal sealed class DuckDbTranslator
             return sql;
         }
 
-        var casts = wide.Select(f => $"CAST({DuckDbSql.Identifier(f.Name)} AS BIGINT) AS {DuckDbSql.Identifier(f.Name)}");
+        var casts = wide.Select(f =>
+            $"CAST({DuckDbSql.Identifier(f.Name)} AS BIGINT) AS {DuckDbSql.Identifier(f.Name)}");
         return $"SELECT * REPLACE ({string.Join(", ", casts)}) FROM ({sql}) AS _q{_aliases++}";
     }
 
@@ -257,7 +259,8 @@ internal sealed class DuckDbTranslator
                 sql = $"SELECT {select} FROM read_parquet({files})";
                 break;
             default:
-                throw new DataFrameException($"Unknown read format '{read.Format}'; the formats are csv, parquet, json.");
+                throw new DataFrameException(
+                    $"Unknown read format '{read.Format}'; the formats are csv, parquet, json.");
         }
 
         if (options.Count > 0)
