@@ -4,7 +4,8 @@ using SparkJobs.Hosting;
 
 namespace SparkJobs.Ingest;
 
-/// <summary>Images of an IDX file: <see cref="Count"/> images of <see cref="Rows"/> x <see cref="Columns"/> bytes.</summary>
+/// <summary>Images of an IDX file: <see cref="Count"/> images of <see cref="Rows"/> x <see cref="Columns"/>
+/// bytes.</summary>
 internal sealed record IdxImages(int Count, int Rows, int Columns, byte[] Pixels)
 {
     public int ImageSize => Rows * Columns;
@@ -69,7 +70,8 @@ internal static class IdxReader
         catch (InvalidDataException e)
         {
             throw new JobException(
-                $"'{file}' is not a valid gzip file ({e.Message}); download it again or pass the uncompressed file.", e);
+                $"'{file}' is not a valid gzip file ({e.Message}); "
+                + "download it again or pass the uncompressed file.", e);
         }
 
         return buffer.ToArray();
@@ -110,7 +112,8 @@ internal static class IdxReader
         if (actual < expected)
         {
             throw new JobException(
-                $"'{file}' is truncated: its header declares {what} ({expected} bytes) but only {actual} bytes follow.");
+                $"'{file}' is truncated: its header declares {what} ({expected} bytes) "
+                + $"but only {actual} bytes follow.");
         }
 
         if (actual > expected)

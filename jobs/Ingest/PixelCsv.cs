@@ -5,7 +5,8 @@ namespace SparkJobs.Ingest;
 /// <summary>Writes images as the Kaggle CSV layout <c>label,pixel1,...,pixelN</c>, a byte table per value.</summary>
 internal static class PixelCsv
 {
-    private static readonly byte[][] Digits = [.. Enumerable.Range(0, 256).Select(v => Encoding.ASCII.GetBytes($",{v}"))];
+    private static readonly byte[][] Digits = [.. Enumerable.Range(0,
+        256).Select(v => Encoding.ASCII.GetBytes($",{v}"))];
 
     public static string Header(int pixels) =>
         "label," + string.Join(",", Enumerable.Range(1, pixels).Select(i => $"pixel{i}"));

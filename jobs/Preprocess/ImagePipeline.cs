@@ -19,7 +19,8 @@ internal static class ImagePipeline
     public static IReadOnlyList<string> PixelNames { get; } = [.. Enumerable.Range(1, Pixels).Select(i => $"pixel{i}")];
 
     public static StructType RawSchema { get; } = new(
-        [new StructField("label", DataType.IntegerType), .. PixelNames.Select(p => new StructField(p, DataType.IntegerType))]);
+        [new StructField("label", DataType.IntegerType), .. PixelNames.Select(p => new StructField(p,
+            DataType.IntegerType))]);
 
     /// <summary>The label is a class 0-9.</summary>
     public static Column LabelInRange => Col("label").Between(0, 9);
@@ -60,7 +61,8 @@ internal static class ImagePipeline
     public static Column IsValidation(int percent, int seed) =>
         ((Col(RowId) * 1103515245L) + (12345L + seed)).Div(65536).Pmod(100) < percent;
 
-    /// <summary>Combines many columns as a balanced tree, keeping expressions shallow for the engines' parsers.</summary>
+    /// <summary>Combines many columns as a balanced tree, keeping expressions shallow for the engines'
+    /// parsers.</summary>
     public static Column Balanced(IEnumerable<Column> columns, Func<Column, Column, Column> combine)
     {
         var level = columns.ToList();

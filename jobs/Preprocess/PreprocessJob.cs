@@ -56,6 +56,7 @@ internal static class PreprocessJob
         }
 
         var clock = Stopwatch.StartNew();
+        await using var session = DataSession.Create(options.Engine);
         var input = StoragePath.Parse(options.Input);
         var inputFs = fileSystems.For(input);
         var train = await CheckInputAsync(inputFs, input, "train", required: true, cancellationToken);
@@ -63,7 +64,6 @@ internal static class PreprocessJob
         var output = StoragePath.Parse(options.Output);
         var outputFs = fileSystems.For(output);
 
-        await using var session = DataSession.Create(options.Engine);
         await using var commit = await OutputCommit.BeginAsync(outputFs, output, cancellationToken);
         var inputs = new Dictionary<string, InputStats>(StringComparer.Ordinal);
         var splits = new Dictionary<string, SplitStats>(StringComparer.Ordinal);
@@ -127,7 +127,8 @@ internal static class PreprocessJob
     }
 
     private static Task WriteAsync(DataFrame frame, StoragePath directory, CancellationToken cancellationToken) =>
-        frame.Write.Format("parquet").Option("compression", "snappy").SaveUncommittedAsync(directory, cancellationToken);
+        frame.Write.Format("parquet").Option("compression", "snappy").SaveUncommittedAsync(directory,
+            cancellationToken);
 
     private static async Task<Dictionary<string, SplitStats>> CountPerClassAsync(
         DataFrame labelled, CancellationToken cancellationToken)

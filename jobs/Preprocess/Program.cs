@@ -16,7 +16,8 @@ var percent = new Option<int>("--validation-percent")
     Description = "Percentage of train rows moved to validation/.",
     DefaultValueFactory = _ => 10,
 };
-var seed = new Option<int>("--seed") { Description = "Seed of the train/validation split.", DefaultValueFactory = _ => 42 };
+var seed = new Option<int>("--seed") { Description = "Seed of the train/validation split.",
+    DefaultValueFactory = _ => 42 };
 var engine = new Option<string>("--engine")
 {
     Description = $"The data engine: {string.Join(", ", DataSession.EngineNames)}.",

@@ -2,7 +2,8 @@ using System.Globalization;
 
 namespace SparkJobs.DataFrame;
 
-/// <summary>A column expression, built the way PySpark's <c>Column</c> is and turned into an <see cref="Expr"/>.</summary>
+/// <summary>A column expression, built the way PySpark's <c>Column</c> is and turned into an <see
+/// cref="Expr"/>.</summary>
 public sealed class Column
 {
     /// <summary>Initializes a new instance of the <see cref="Column"/> class.</summary>
@@ -233,7 +234,8 @@ public static class Functions
         string s => new Literal(s, DataType.StringType),
         bool b => new Literal(b, DataType.BooleanType),
         _ => throw new DataFrameException(
-            $"A literal of type {value.GetType().Name} is not supported; use int, long, float, double, string or bool."),
+            $"A literal of type {value.GetType().Name} is not supported; "
+            + "use int, long, float, double, string or bool."),
     });
 
     /// <summary>Starts a CASE expression: <c>when(c1, v1).When(c2, v2).Otherwise(v)</c>.</summary>

@@ -158,7 +158,8 @@ public sealed class DataFrame
         return With(new Repartition(Plan, partitions));
     }
 
-    /// <summary>Computes this frame once and keeps it, so that later actions on frames built from it reuse it.</summary>
+    /// <summary>Computes this frame once and keeps it, so that later actions on frames built from it reuse
+    /// it.</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>This frame.</returns>
     public async Task<DataFrame> CacheAsync(CancellationToken cancellationToken = default)

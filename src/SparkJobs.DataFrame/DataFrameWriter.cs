@@ -27,7 +27,8 @@ public sealed class DataFrameWriter
     }
 
     /// <summary>Sets the save mode by Spark's name.</summary>
-    /// <param name="mode"><c>errorifexists</c> (or <c>error</c>), <c>overwrite</c>, <c>append</c> or <c>ignore</c>.</param>
+    /// <param name="mode"><c>errorifexists</c> (or <c>error</c>), <c>overwrite</c>, <c>append</c> or
+    /// <c>ignore</c>.</param>
     /// <returns>This writer.</returns>
     public DataFrameWriter Mode(string mode) => Mode(mode.ToLowerInvariant() switch
     {

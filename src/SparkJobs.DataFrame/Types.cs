@@ -1,6 +1,7 @@
 namespace SparkJobs.DataFrame;
 
-/// <summary>A column's data type, named as Spark SQL names it (<c>int</c>, <c>bigint</c>, <c>double</c>, ...).</summary>
+/// <summary>A column's data type, named as Spark SQL names it (<c>int</c>, <c>bigint</c>, <c>double</c>,
+/// ...).</summary>
 /// <param name="Name">The Spark SQL type name.</param>
 public sealed record DataType(string Name)
 {
@@ -26,7 +27,8 @@ public sealed record DataType(string Name)
     public static DataType NullType { get; } = new("void");
 
     /// <summary>Gets the types a plan may name in casts and schemas.</summary>
-    public static IReadOnlyList<DataType> Supported { get; } = [IntegerType, LongType, FloatType, DoubleType, StringType, BooleanType];
+    public static IReadOnlyList<DataType> Supported { get; } = [IntegerType, LongType, FloatType, DoubleType,
+        StringType, BooleanType];
 
     /// <summary>Gets a value indicating whether the type is numeric.</summary>
     public bool IsNumeric => this == IntegerType || this == LongType || this == FloatType || this == DoubleType;

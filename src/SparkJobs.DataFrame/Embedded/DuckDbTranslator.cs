@@ -78,7 +78,9 @@ internal sealed class DuckDbTranslator
         return call.Function switch
         {
             "+" or "-" or "*" or "%" or "<" or "<=" or ">" or ">=" => $"({a[0]} {call.Function} {a[1]})",
-            "/" => $"(CAST({a[0]} AS DOUBLE) / NULLIF(CAST({a[1]} AS DOUBLE), 0))",
+            "/" => call.Arguments[1] is Literal { Value: not null and not 0 and not 0L and not 0.0 and not 0f }
+                ? $"(CAST({a[0]} AS DOUBLE) / CAST({a[1]} AS DOUBLE))"
+                : $"(CAST({a[0]} AS DOUBLE) / NULLIF(CAST({a[1]} AS DOUBLE), 0))",
             "div" => $"(CAST({a[0]} AS BIGINT) // NULLIF(CAST({a[1]} AS BIGINT), 0))",
             "pmod" => $"((({a[0]}) % NULLIF({a[1]}, 0) + ({a[1]})) % ({a[1]}))",
             "negative" => $"(- {a[0]})",
@@ -95,7 +97,8 @@ internal sealed class DuckDbTranslator
             "round" => $"round({a[0]}, {(a.Count > 1 ? a[1] : "0")})",
             "sqrt" => $"(CASE WHEN {a[0]} < 0 THEN CAST('NaN' AS DOUBLE) ELSE sqrt(CAST({a[0]} AS DOUBLE)) END)",
             "concat" => "(" + string.Join(" || ", a.Select(x => $"CAST({x} AS VARCHAR)")) + ")",
-            "abs" or "least" or "greatest" or "coalesce" or "length" or "lower" or "upper"
+            "length" => $"CAST(length({a[0]}) AS INTEGER)",
+            "abs" or "least" or "greatest" or "coalesce" or "lower" or "upper"
                 or "count" or "sum" or "avg" or "min" or "max" => $"{call.Function}({string.Join(", ", a)})",
             _ => throw new DataFrameException($"The embedded engine cannot translate function '{call.Function}'."),
         };
@@ -143,7 +146,8 @@ internal sealed class DuckDbTranslator
 
         foreach (var column in added)
         {
-            select.Append(", ").Append(Expression(column.Child)).Append(" AS ").Append(DuckDbSql.Identifier(column.Name));
+            select.Append(", ").Append(Expression(column.Child))
+                .Append(" AS ").Append(DuckDbSql.Identifier(column.Name));
         }
 
         return select.Append(" FROM ").Append(From(w.Input)).ToString();
@@ -219,7 +223,8 @@ internal sealed class DuckDbTranslator
             return sql;
         }
 
-        var casts = wide.Select(f => $"CAST({DuckDbSql.Identifier(f.Name)} AS BIGINT) AS {DuckDbSql.Identifier(f.Name)}");
+        var casts = wide.Select(f =>
+            $"CAST({DuckDbSql.Identifier(f.Name)} AS BIGINT) AS {DuckDbSql.Identifier(f.Name)}");
         return $"SELECT * REPLACE ({string.Join(", ", casts)}) FROM ({sql}) AS _q{_aliases++}";
     }
 
@@ -254,7 +259,8 @@ internal sealed class DuckDbTranslator
                 sql = $"SELECT {select} FROM read_parquet({files})";
                 break;
             default:
-                throw new DataFrameException($"Unknown read format '{read.Format}'; the formats are csv, parquet, json.");
+                throw new DataFrameException(
+                    $"Unknown read format '{read.Format}'; the formats are csv, parquet, json.");
         }
 
         if (options.Count > 0)

@@ -160,7 +160,8 @@ internal sealed class EmbeddedEngine : IDataEngine
                 extension = ".json";
                 break;
             default:
-                throw new DataFrameException($"Unknown write format '{write.Format}'; the formats are parquet, csv, json.");
+                throw new DataFrameException(
+                    $"Unknown write format '{write.Format}'; the formats are parquet, csv, json.");
         }
 
         if (options.Count > 0)

@@ -1,0 +1,122 @@
+using SparkJobs.Hosting;
+using SparkJobs.Storage;
+using SparkJobs.Storage.Tests;
+using SparkJobs.Tests;
+
+namespace SparkJobs.Ingest.Tests;
+
+public sealed class IngestTests : IDisposable
+{
+    private const string Dataset = "/usr/share/datasets/fashion-mnist";
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Real_files_have_the_documented_headers()
+    {
+        var labels = await ReadAsync(Path.Combine(Dataset, "t10k-labels-idx1-ubyte.gz"));
+        Assert.Equal(10_000, IdxReader.ReadLabels(labels, "t10k-labels", 10).Length);
+        var images = IdxReader.ReadImages(await ReadAsync(Path.Combine(Dataset, "t10k-images-idx3-ubyte.gz")), "t10k");
+        Assert.Equal((10_000, 28, 28), (images.Count, images.Rows, images.Columns));
+    }
+
+    [Fact]
+    public async Task Generated_idx_becomes_kaggle_csv_with_limit_and_success_marker()
+    {
+        var input = Input(Idx.Images(3), Idx.Labels(1, 2, 9), Idx.Images(2), Idx.Labels(0, 5));
+        var output = Path.Combine(_dir.Path, "raw");
+        var result = await IngestJob.RunAsync(new IngestOptions(input, output, Limit: 2), FileSystems.Default, default);
+
+        Assert.Equal(2, result.Splits["train"]);
+        var lines = File.ReadAllLines(Path.Combine(output, "train", "part-00000.csv"));
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("label,pixel1,pixel2,", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith(",pixel784", lines[0], StringComparison.Ordinal);
+        var expected = Idx.Images(3)[16..(16 + 784)];
+        Assert.Equal("1," + string.Join(",", expected), lines[1]);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(output, "test", "part-00000.csv")).Length);
+        Assert.True(File.Exists(Path.Combine(output, OutputCommit.SuccessMarker)));
+    }
+
+    [Theory]
+    [InlineData("magic", "magic number 0x00000804, expected 0x00000803")]
+    [InlineData("truncated", "is truncated: its header declares 3 images of 28x28 pixels (2352 bytes) but only 2252")]
+    [InlineData("count", "holds 2 labels but")]
+    [InlineData("label", "has label 12 at index 1; labels must be 0 to 9")]
+    [InlineData("size", "holds 27x28 images; this job expects 28x28")]
+    public async Task Corrupt_idx_is_a_user_error_naming_the_file(string defect, string message)
+    {
+        var images = defect switch
+        {
+            "magic" => Idx.Images(3, magic: 0x804),
+            "truncated" => Idx.Images(3, cut: 100),
+            "size" => Idx.Images(3, rows: 27),
+            _ => Idx.Images(3),
+        };
+        var labels = defect switch
+        {
+            "count" => Idx.Labels(1, 2),
+            "label" => Idx.Labels(1, 12, 3),
+            _ => Idx.Labels(1, 2, 3),
+        };
+        var input = Input(images, labels, Idx.Images(1), Idx.Labels(1));
+        var output = Path.Combine(_dir.Path, "raw");
+
+        var e = await Assert.ThrowsAsync<JobException>(
+            () => IngestJob.RunAsync(new IngestOptions(input, output, 0), FileSystems.Default, default));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+        Assert.Contains("train-", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(output, OutputCommit.SuccessMarker)));
+    }
+
+    [Fact]
+    public async Task Csv_input_is_checked_and_copied_into_train()
+    {
+        var csv = Path.Combine(_dir.Path, "in.csv");
+        var header = PixelCsv.Header(784);
+        File.WriteAllLines(csv, [header, "3," + string.Join(",", Enumerable.Repeat("0", 784))]);
+        var output = Path.Combine(_dir.Path, "raw");
+        var result = await IngestJob.RunAsync(new IngestOptions(csv, output, 0), FileSystems.Default, default);
+        Assert.Equal(1, result.Splits["train"]);
+        Assert.Equal(header, File.ReadLines(Path.Combine(output, "train", "part-00000.csv")).First());
+
+        File.WriteAllLines(csv, ["label,pixel1,pixelX"]);
+        var e = await Assert.ThrowsAsync<JobException>(
+            () => IngestJob.RunAsync(new IngestOptions(csv, output + "2", 0), FileSystems.Default, default));
+        Assert.Contains("line 1, column 3: the header has 'pixelX' where 'pixel2' is expected", e.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cli_exits_0_on_help_and_2_with_a_message_on_bad_input()
+    {
+        var help = await Processes.RunAsync("ingest", "--help");
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("--limit", help.StdOut, StringComparison.Ordinal);
+
+        var missing = await Processes.RunAsync("ingest", "--input", Path.Combine(_dir.Path, "none"), "--output",
+            _dir.Path + "/o");
+        Assert.Equal(ExitCodes.UserError, missing.ExitCode);
+        Assert.Contains("ingest: error: --input", missing.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", missing.StdErr, StringComparison.Ordinal);
+
+        var noArgs = await Processes.RunAsync("ingest");
+        Assert.Equal(ExitCodes.UserError, noArgs.ExitCode);
+        Assert.Contains("--input", noArgs.StdErr, StringComparison.Ordinal);
+    }
+
+    private string Input(byte[] trainImages, byte[] trainLabels, byte[] testImages, byte[] testLabels)
+    {
+        var dir = Path.Combine(_dir.Path, "idx");
+        Directory.CreateDirectory(dir);
+        Idx.WriteSet(dir, trainImages, trainLabels, testImages, testLabels);
+        return dir;
+    }
+
+    private static async Task<byte[]> ReadAsync(string path)
+    {
+        await using var stream = File.OpenRead(path);
+        return await IdxReader.ReadAllAsync(stream, path, default);
+    }
+}
