@@ -46,7 +46,7 @@ internal static class Plots
         var names = report.Classes.Select(k => k.Name).ToArray();
         var positions = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
         plot.Axes.Bottom.SetTicks(positions, names);
-        plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         plot.Axes.Bottom.MinimumSize = 110;
         plot.Axes.Left.SetTicks(positions, [.. names.Reverse()]);
