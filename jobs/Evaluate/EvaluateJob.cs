@@ -67,14 +67,17 @@ internal sealed class EvaluateJob(EvaluateOptions options, TextWriter log, TextW
             commit.WorkPath.Combine(MetricsFile),
             JsonSerializer.Serialize(metrics, TrainingHistory.JsonOptions),
             cancellationToken);
-        await WriteAsync(outputFs, commit.WorkPath.Combine("confusion-matrix.png"), Plots.ConfusionMatrix(report), cancellationToken);
-        await WriteAsync(outputFs, commit.WorkPath.Combine("loss.png"), Plots.Loss(history), cancellationToken);
-        await WriteAsync(outputFs, commit.WorkPath.Combine("accuracy.png"), Plots.Accuracy(history), cancellationToken);
+        var work = commit.WorkPath;
+        var matrix = Plots.ConfusionMatrix(report);
+        await WriteAsync(outputFs, work.Combine("confusion-matrix.png"), matrix, cancellationToken);
+        await WriteAsync(outputFs, work.Combine("loss.png"), Plots.Loss(history), cancellationToken);
+        await WriteAsync(outputFs, work.Combine("accuracy.png"), Plots.Accuracy(history), cancellationToken);
         await commit.CommitAsync(cancellationToken);
 
         await log.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
-            $"evaluate: {report.Samples} test images, accuracy {report.Accuracy:0.0000}, macro F1 {report.MacroF1:0.0000}; "
+            $"evaluate: {report.Samples} test images, accuracy {report.Accuracy:0.0000}, "
+            + $"macro F1 {report.MacroF1:0.0000}; "
             + $"wrote {outputPath} in {stopwatch.Elapsed.TotalSeconds:0.0} s"));
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"accuracy={report.Accuracy:0.####}"));
         return ExitCodes.Success;
@@ -157,4 +160,5 @@ internal sealed class EvaluateJob(EvaluateOptions options, TextWriter log, TextW
 /// <param name="Device">The device used.</param>
 /// <param name="Seconds">The evaluation's wall-clock time.</param>
 /// <param name="Report">Accuracy, per-class and macro metrics, and the confusion matrix.</param>
-internal sealed record EvaluationMetrics(string Model, string Input, string Device, double Seconds, ClassificationReport Report);
+internal sealed record EvaluationMetrics(
+    string Model, string Input, string Device, double Seconds, ClassificationReport Report);

@@ -52,7 +52,8 @@ internal static class Plots
         plot.Axes.Left.SetTicks(positions, [.. names.Reverse()]);
         plot.XLabel("Predicted class");
         plot.YLabel("True class");
-        plot.Title(string.Create(CultureInfo.InvariantCulture, $"Confusion matrix (accuracy {report.Accuracy:0.0000})"));
+        plot.Title(string.Create(
+            CultureInfo.InvariantCulture, $"Confusion matrix (accuracy {report.Accuracy:0.0000})"));
         return plot.GetImageBytes(Width + 100, Height + 100, ImageFormat.Png);
     }
 

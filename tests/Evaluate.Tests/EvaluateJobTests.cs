@@ -25,7 +25,8 @@ public sealed class TrainedModel : IAsyncLifetime
         for (var e = 1; e <= 2; e++)
         {
             var pass = trainer.TrainEpoch(images, labels, 64, shuffle);
-            epochs.Add(new EpochRecord(e, pass.Loss, pass.Accuracy, pass.Loss, pass.Accuracy, pass.SamplesPerSecond, 1));
+            epochs.Add(new EpochRecord(
+                e, pass.Loss, pass.Accuracy, pass.Loss, pass.Accuracy, pass.SamplesPerSecond, 1));
         }
 
         Directory.CreateDirectory(Dir["model"]);

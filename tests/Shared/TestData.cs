@@ -50,7 +50,8 @@ internal sealed class TempDir : IDisposable
 {
     public TempDir()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "sparkjobs-train-test-" + Guid.NewGuid().ToString("N"));
+        var name = "sparkjobs-train-test-" + Guid.NewGuid().ToString("N");
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), name);
         Directory.CreateDirectory(Path);
     }
 

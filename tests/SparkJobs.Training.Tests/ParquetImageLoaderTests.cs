@@ -144,7 +144,9 @@ public sealed class ParquetImageLoaderTests : IDisposable
         var pixelCount = dropLastPixel ? ImageDataset.PixelCount - 1 : ImageDataset.PixelCount;
         var fields = new List<DataField> { new DataField<int?>("label") };
         fields.AddRange(Enumerable.Range(0, pixelCount).Select(i =>
-            nullable ? (DataField)new DataField<float?>(ParquetImageLoader.PixelColumn(i)) : new DataField<float>(ParquetImageLoader.PixelColumn(i))));
+            nullable
+                ? new DataField<float?>(ParquetImageLoader.PixelColumn(i))
+                : (DataField)new DataField<float>(ParquetImageLoader.PixelColumn(i))));
         if (extra)
         {
             fields.Add(new DataField<double?>("feature1"));
