@@ -68,14 +68,17 @@ internal sealed class EvaluateJob(EvaluateOptions options, TextWriter log, TextW
             commit.WorkPath.Combine(MetricsFile),
             JsonSerializer.Serialize(metrics, TrainingHistory.JsonOptions),
             cancellationToken);
-        await WriteAsync(outputFs, commit.WorkPath.Combine("confusion-matrix.png"), Plots.ConfusionMatrix(report), cancellationToken);
-        await WriteAsync(outputFs, commit.WorkPath.Combine("loss.png"), Plots.Loss(history), cancellationToken);
-        await WriteAsync(outputFs, commit.WorkPath.Combine("accuracy.png"), Plots.Accuracy(history), cancellationToken);
+        var work = commit.WorkPath;
+        var matrix = Plots.ConfusionMatrix(report);
+        await WriteAsync(outputFs, work.Combine("confusion-matrix.png"), matrix, cancellationToken);
+        await WriteAsync(outputFs, work.Combine("loss.png"), Plots.Loss(history), cancellationToken);
+        await WriteAsync(outputFs, work.Combine("accuracy.png"), Plots.Accuracy(history), cancellationToken);
         await commit.CommitAsync(cancellationToken);
 
         await log.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
-            $"evaluate: {report.Samples} test images, accuracy {report.Accuracy:0.0000}, macro F1 {report.MacroF1:0.0000}; "
+            $"evaluate: {report.Samples} test images, accuracy {report.Accuracy:0.0000}, "
+            + $"macro F1 {report.MacroF1:0.0000}; "
             + $"wrote {outputPath} in {stopwatch.Elapsed.TotalSeconds:0.0} s"));
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"accuracy={report.Accuracy:0.####}"));
         return ExitCodes.Success;

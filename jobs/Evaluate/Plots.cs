@@ -46,13 +46,14 @@ internal static class Plots
         var names = report.Classes.Select(k => k.Name).ToArray();
         var positions = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
         plot.Axes.Bottom.SetTicks(positions, names);
-        plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         plot.Axes.Bottom.MinimumSize = 110;
         plot.Axes.Left.SetTicks(positions, [.. names.Reverse()]);
         plot.XLabel("Predicted class");
         plot.YLabel("True class");
-        plot.Title(string.Create(CultureInfo.InvariantCulture, $"Confusion matrix (accuracy {report.Accuracy:0.0000})"));
+        plot.Title(string.Create(
+            CultureInfo.InvariantCulture, $"Confusion matrix (accuracy {report.Accuracy:0.0000})"));
         return plot.GetImageBytes(Width + 100, Height + 100, ImageFormat.Png);
     }
 

@@ -5,7 +5,7 @@ namespace SparkJobs.Jobs.Train;
 /// <summary>A per-epoch progress bar on standard error, shown only when standard error is a terminal.</summary>
 internal static class ConsoleProgress
 {
-    /// <summary>Runs <paramref name="body"/>, giving it a callback that reports (epoch, batches done, batches).</summary>
+    /// <summary>Runs <paramref name="body"/> with a callback taking (epoch, batches done, batches).</summary>
     /// <param name="epochs">The number of epochs, for the bar's labels.</param>
     /// <param name="body">The training loop.</param>
     /// <returns>A task that completes with the body.</returns>

@@ -5,7 +5,7 @@ using SparkJobs.Training;
 
 var input = new Option<string>("--input") { Required = true, Description = "The Preprocess output directory." };
 var output = new Option<string>("--output") { Required = true, Description = "The model directory to write." };
-var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10, Description = "Passes over the training set." };
+var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10, Description = "Passes over the train set." };
 var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 64, Description = "Mini-batch size." };
 var learningRate = new Option<double>("--learning-rate")
 {

@@ -189,7 +189,8 @@ internal sealed partial class TrainJob(TrainOptions options, TextWriter log, Tex
         await using (var weights = await fs.OpenReadAsync(directory.Combine(name + ".pt"), cancellationToken))
         await using (var optimizer = await fs.OpenReadAsync(directory.Combine(name + ".optim"), cancellationToken))
         {
-            trainer.LoadCheckpoint(await BufferAsync(weights, cancellationToken), await BufferAsync(optimizer, cancellationToken));
+            trainer.LoadCheckpoint(
+                await BufferAsync(weights, cancellationToken), await BufferAsync(optimizer, cancellationToken));
         }
 
         var json = await fs.ReadAllTextAsync(directory.Combine(name + ".json"), cancellationToken);

@@ -48,7 +48,8 @@ internal sealed record TrainOptions(
 
         if (Limit < 1)
         {
-            throw new JobException($"--limit {Limit} is not allowed; pass 1 or more, or leave it out to use all images.");
+            throw new JobException(
+                $"--limit {Limit} is not allowed; pass 1 or more, or leave it out to use all images.");
         }
     }
 }

@@ -3,7 +3,7 @@ namespace SparkJobs.Training;
 /// <summary>Precision, recall and F1 of one class.</summary>
 /// <param name="Label">The class index.</param>
 /// <param name="Name">The class name.</param>
-/// <param name="Precision">Correct predictions of the class over all predictions of it (0 when it was never predicted).</param>
+/// <param name="Precision">Correct predictions of the class over all its predictions (0 when never predicted).</param>
 /// <param name="Recall">Correct predictions of the class over its true samples (0 when it has none).</param>
 /// <param name="F1">The harmonic mean of precision and recall (0 when both are 0).</param>
 /// <param name="Support">The number of true samples of the class.</param>
@@ -69,7 +69,8 @@ public sealed record ClassificationReport(
         var n = classNames.Count;
         if (matrix.Count != n || matrix.Any(row => row.Count != n))
         {
-            throw new ArgumentException($"The confusion matrix must be {n} x {n}, one row and column per class.", nameof(matrix));
+            throw new ArgumentException(
+                $"The confusion matrix must be {n} x {n}, one row and column per class.", nameof(matrix));
         }
 
         long total = 0;

@@ -27,7 +27,8 @@ public static class FashionMnistIdx
         if (rows * cols != ImageDataset.PixelCount || BinaryPrimitives.ReadInt32BigEndian(labels.AsSpan(4)) != count)
         {
             throw new InvalidDataException(
-                $"'{imagesPath}' holds {count} images of {rows}x{cols} and '{labelsPath}' does not match 28x28 images.");
+                $"'{imagesPath}' holds {count} images of {rows}x{cols}; with '{labelsPath}' it must hold "
+                + "one label per 28x28 image.");
         }
 
         count = Math.Min(count, limit ?? count);

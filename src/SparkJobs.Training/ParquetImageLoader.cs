@@ -24,11 +24,11 @@ public static class ParquetImageLoader
 
     /// <summary>Loads every <c>*.parquet</c> data file below a directory, in path order.</summary>
     /// <param name="fs">The file system of <paramref name="directory"/>.</param>
-    /// <param name="directory">A directory of Parquet shards (hidden files such as <c>_SUCCESS</c> are skipped).</param>
+    /// <param name="directory">A directory of Parquet shards; hidden names like <c>_SUCCESS</c> are skipped.</param>
     /// <param name="limit">The most images to load, or <see langword="null"/> for all.</param>
     /// <param name="cancellationToken">Cancels the load.</param>
     /// <returns>The images and labels.</returns>
-    /// <exception cref="JobException">The directory holds no Parquet files, or a file has bad columns or values.</exception>
+    /// <exception cref="JobException">No Parquet files, or a file with bad columns or values.</exception>
     public static async Task<ImageDataset> LoadAsync(
         IFileSystem fs, StoragePath directory, int? limit = null, CancellationToken cancellationToken = default)
     {
@@ -64,7 +64,8 @@ public static class ParquetImageLoader
 
         if (total == 0)
         {
-            throw new JobException($"The Parquet files under '{directory}' hold no rows; nothing to train or evaluate.");
+            throw new JobException(
+                $"The Parquet files under '{directory}' hold no rows; nothing to train or evaluate.");
         }
 
         return new ImageDataset([.. pixels.SelectMany(p => p)], [.. labels.SelectMany(l => l)]);
@@ -81,7 +82,8 @@ public static class ParquetImageLoader
         await using var raw = await fs.OpenReadAsync(file, cancellationToken);
         var stream = await SeekableAsync(raw, cancellationToken);
         await using var owned = stream == raw ? null : stream;
-        await using var reader = await ParquetReader.CreateAsync(stream, Options, leaveStreamOpen: true, cancellationToken);
+        await using var reader = await ParquetReader.CreateAsync(
+            stream, Options, leaveStreamOpen: true, cancellationToken);
         var (labelField, pixelFields) = ResolveColumns(file, reader.Schema);
         var read = 0;
         for (var g = 0; g < reader.RowGroupCount && (remaining is null || read < remaining); g++)
@@ -139,7 +141,8 @@ public static class ParquetImageLoader
 
         if (missing.Count > 0)
         {
-            var shown = string.Join(", ", missing.Take(5)) + (missing.Count > 5 ? $" and {missing.Count - 5} more" : "");
+            var shown = string.Join(", ", missing.Take(5))
+                + (missing.Count > 5 ? $" and {missing.Count - 5} more" : "");
             throw new JobException(
                 $"'{file}' lacks the column(s) {shown}. Each shard needs 'label' (integer class 0-9) and "
                 + "'pixel1'..'pixel784' (float, scaled to [0, 1]); other columns are ignored.");
@@ -148,7 +151,8 @@ public static class ParquetImageLoader
         if (label!.ClrType != typeof(int) && label.ClrType != typeof(long))
         {
             throw new JobException(
-                $"Column 'label' in '{file}' is {label.ClrType.Name}; it must be an integer (int32 or int64) class 0-9.");
+                $"Column 'label' in '{file}' is {label.ClrType.Name}; it must be an integer (int32 or int64) "
+                + "class 0-9.");
         }
 
         var wrong = pixelFields.FirstOrDefault(f => f.ClrType != typeof(float) && f.ClrType != typeof(double));
@@ -187,7 +191,11 @@ public static class ParquetImageLoader
     }
 
     private static async Task<float[]> ReadPixelsAsync(
-        StoragePath file, ParquetRowGroupReader group, DataField[] fields, int rows, CancellationToken cancellationToken)
+        StoragePath file,
+        ParquetRowGroupReader group,
+        DataField[] fields,
+        int rows,
+        CancellationToken cancellationToken)
     {
         var pixels = new float[rows * ImageDataset.PixelCount];
         for (var c = 0; c < fields.Length; c++)
@@ -203,8 +211,9 @@ public static class ParquetImageLoader
                 if (values[r] is not { } v || !(v >= -1e-3f && v <= 1.001f))
                 {
                     throw new JobException(
-                        $"'{file}' column '{field.Name}' row {r} is {values[r]?.ToString(CultureInfo.InvariantCulture) ?? "null"}; "
-                        + "pixels must be present and scaled to [0, 1] (divide raw 0-255 values by 255 in Preprocess).");
+                        $"'{file}' column '{field.Name}' row {r} is "
+                        + $"{values[r]?.ToString(CultureInfo.InvariantCulture) ?? "null"}; pixels must be present "
+                        + "and scaled to [0, 1] (divide raw 0-255 values by 255 in Preprocess).");
                 }
 
                 pixels[(r * ImageDataset.PixelCount) + c] = v;

@@ -42,7 +42,7 @@ public static class TorchRuntime
         }
     }
 
-    /// <summary>Seeds libtorch (<c>torch.manual_seed</c>, and CUDA when present) and returns a seeded shuffle source.</summary>
+    /// <summary>Seeds libtorch (<c>torch.manual_seed</c>, CUDA too) and returns a seeded shuffle source.</summary>
     /// <param name="seed">The seed.</param>
     /// <returns>A random source for shuffling, seeded with <paramref name="seed"/>.</returns>
     public static Random ManualSeed(int seed)

@@ -26,7 +26,7 @@ public sealed class Trainer : IDisposable
     private readonly TorchSharp.Modules.Adam _optimizer;
     private readonly nn.Module<Tensor, Tensor, Tensor> _loss = nn.CrossEntropyLoss();
 
-    /// <summary>Initializes a new instance of the <see cref="Trainer"/> class and moves the model to the device.</summary>
+    /// <summary>Initializes a new instance of the <see cref="Trainer"/> class on a device.</summary>
     /// <param name="model">The model to train.</param>
     /// <param name="device">The device to train on.</param>
     /// <param name="learningRate">Adam's learning rate.</param>

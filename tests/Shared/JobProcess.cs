@@ -1,0 +1,19 @@
+using System.Reflection;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace SparkJobs.Testing;
+
+/// <summary>Runs a built job (train or evaluate) as a real process, the way Oozie's shell action does.</summary>
+internal static class JobProcess
+{
+    public static async Task<BufferedCommandResult> RunAsync(string job, params string[] arguments)
+    {
+        var dll = typeof(JobProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == job).Value!;
+        return await Cli.Wrap("dotnet")
+            .WithArguments([dll, .. arguments])
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync();
+    }
+}
