@@ -55,8 +55,8 @@ public sealed class ActionTypeTests
         Assert.Equal(["import", "--x"], Body<SqoopAction>("sqoop").Arguments);
         Assert.Equal(["-Xmx1g"], Body<JavaAction>("java").JavaOptions);
         Assert.True(Body<JavaAction>("java").CaptureOutput);
-        Assert.Equal(("yarn", "cluster", "app.jar"), (Body<SparkAction>("spark").Master, Body<SparkAction>("spark").Mode,
-            Body<SparkAction>("spark").Jar));
+        var spark = Body<SparkAction>("spark");
+        Assert.Equal(("yarn", "cluster", "app.jar"), (spark.Master, spark.Mode, spark.Jar));
         Assert.Equal(["a", "b"], Body<DistcpAction>("distcp").Arguments);
         Assert.Equal("text/html", Body<EmailAction>("email").ContentType);
         Assert.Equal("u@h", Body<SshAction>("ssh").Host);

@@ -68,7 +68,8 @@ public sealed class WorkflowEngine
     public async Task<JobStatus> RunAsync(string jobId, CancellationToken cancellationToken = default)
     {
         var job = _store.GetJob(jobId) ?? throw new OozieException("E0604", $"Job {jobId} does not exist.");
-        var (app, errors) = WorkflowLoader.Check(job.Definition, job.AppPath + "/workflow.xml");
+        var (app, errors) = WorkflowLoader.Check(
+            job.Definition, job.AppPath + "/workflow.xml", WorkflowLoader.ForkJoinValidationEnabled(job.Configuration));
         if (app is null || errors.Any(e => !e.IsWarning))
         {
             throw new WorkflowValidationException(errors);
