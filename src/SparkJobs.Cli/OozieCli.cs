@@ -91,6 +91,10 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         var properties = WorkflowLoader.LoadConfigFile(configFile);
         var prepared = await WorkflowLoader.PrepareAsync(
             properties, args.Defines, user, configFile, FileSystems.Default);
+        foreach (var warning in prepared.Warnings)
+        {
+            stderr.WriteLine(warning);
+        }
         if (args.Has("dryrun"))
         {
             return Print("OK");

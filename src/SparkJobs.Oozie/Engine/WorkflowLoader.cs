@@ -18,7 +18,11 @@ public sealed record PreparedWorkflow(
     StoragePath AppDirectory,
     string Definition,
     IReadOnlyDictionary<string, string> Configuration,
-    string User);
+    string User)
+{
+    /// <summary>Gets the warnings found: unreachable nodes and undefined EL variables.</summary>
+    public IReadOnlyList<WorkflowError> Warnings { get; init; } = [];
+}
 
 /// <summary>Loads workflow applications and their configuration, reporting every problem at once.</summary>
 public static class WorkflowLoader
@@ -176,6 +180,11 @@ public static class WorkflowLoader
             ForkJoinValidator.Validate(app, errorList);
         }
 
+        if (app is not null && conf is not null)
+        {
+            ElReferences.Check(app, conf, errorList);
+        }
+
         if (errorList.Any(e => !e.IsWarning) || app is null || conf is null)
         {
             throw new WorkflowValidationException(errorList);
@@ -184,6 +193,9 @@ public static class WorkflowLoader
         var final = new Dictionary<string, string>(conf, StringComparer.Ordinal);
         final.TryAdd("user.name", user);
         final[AppPathProperty] = appPath.ToString();
-        return new PreparedWorkflow(app, file, dir, definition, final, user);
+        return new PreparedWorkflow(app, file, dir, definition, final, user)
+        {
+            Warnings = [.. errorList.Where(e => e.IsWarning)],
+        };
     }
 }
