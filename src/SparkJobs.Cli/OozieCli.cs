@@ -12,6 +12,7 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
 {
     public const string Hint =
         "Usage: oozie-lite job -run|-dryrun -config job.properties [-Dkey=value ...] | " +
+        "job -rerun <id> -config job.properties | job -kill|-suspend|-resume <id> | " +
         "job -info|-log|-definition <id> | jobs [-len N] [-filter status=X;name=Y] | validate <file|dir> | " +
         "admin -version|-status | version";
 
@@ -73,15 +74,74 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
             return ExitCodes.Success;
         }
 
-        foreach (var unsupported in new[] { "kill", "suspend", "resume", "rerun", "start", "submit" })
+        if (args.Options.GetValueOrDefault("kill") is { } killId)
         {
-            if (args.Has(unsupported))
-            {
-                throw new UsageException($"job -{unsupported} is not available in this build of oozie-lite.");
-            }
+            return Control(killId, [JobStatus.PREP, JobStatus.RUNNING, JobStatus.SUSPENDED], JobStatus.KILLED, "E0716");
         }
 
-        throw new UsageException("job needs one of -run, -dryrun, -info <id>, -log <id>, -definition <id>.");
+        if (args.Options.GetValueOrDefault("suspend") is { } suspendId)
+        {
+            return Control(suspendId, [JobStatus.RUNNING], JobStatus.SUSPENDED, "E0716");
+        }
+
+        if (args.Options.GetValueOrDefault("resume") is { } resumeId)
+        {
+            return Control(resumeId, [JobStatus.SUSPENDED], JobStatus.RUNNING, "E0717");
+        }
+
+        if (args.Options.GetValueOrDefault("rerun") is { } rerunId)
+        {
+            return await RerunAsync(rerunId, args);
+        }
+
+        throw new UsageException("job needs one of -run, -dryrun, -rerun <id>, -kill <id>, -suspend <id>, " +
+            "-resume <id>, -info <id>, -log <id>, -definition <id>.");
+    }
+
+    private int Control(string id, JobStatus[] from, JobStatus to, string code)
+    {
+        var store = OpenStore();
+        var job = GetJob(store, id);
+        if (!store.TryChangeStatus(id, from, to))
+        {
+            throw new OozieException(code,
+                $"Job [{id}] is {job.Status}; it can be set to {to} only from {string.Join(" or ", from)}.");
+        }
+
+        store.AppendLog(id, $"Job {id} set to {to} by {Environment.UserName}");
+        return ExitCodes.Success;
+    }
+
+    private async Task<int> RerunAsync(string id, CliArguments args)
+    {
+        var store = OpenStore();
+        var job = GetJob(store, id);
+        var configFile = args.Required("config");
+        var merged = new Dictionary<string, string>(job.Configuration, StringComparer.Ordinal);
+        foreach (var (k, v) in WorkflowLoader.LoadConfigFile(configFile))
+        {
+            merged[k] = v;
+        }
+
+        var prepared = await WorkflowLoader.PrepareAsync(
+            merged, args.Defines, job.User, configFile, FileSystems.Default);
+        var engine = new WorkflowEngine(store, time, new EngineOptions { Progress = stderr });
+        return Finish(store, id, await engine.RerunAsync(id, prepared));
+    }
+
+    private int Finish(JobStore store, string id, JobStatus status)
+    {
+        if (status == JobStatus.SUCCEEDED)
+        {
+            return ExitCodes.Success;
+        }
+
+        var failed = store.GetActions(id).LastOrDefault(a => a.ErrorCode is not null);
+        var reason = failed is null
+            ? string.Empty
+            : $" at {failed.Name} [{failed.ErrorCode}] {failed.ErrorMessage}";
+        stderr.WriteLine($"Job {id} {status}{reason}");
+        return ExitCodes.Failure;
     }
 
     private async Task<int> RunOrDryRunAsync(CliArguments args)
@@ -114,18 +174,7 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         Console.CancelKeyPress += onCancel;
         try
         {
-            var status = await engine.RunAsync(id, cancel.Token);
-            if (status == JobStatus.SUCCEEDED)
-            {
-                return ExitCodes.Success;
-            }
-
-            var failed = store.GetActions(id).LastOrDefault(a => a.ErrorCode is not null);
-            var reason = failed is null
-                ? string.Empty
-                : $" at {failed.Name} [{failed.ErrorCode}] {failed.ErrorMessage}";
-            stderr.WriteLine($"Job {id} {status}{reason}");
-            return ExitCodes.Failure;
+            return Finish(store, id, await engine.RunAsync(id, cancel.Token));
         }
         finally
         {

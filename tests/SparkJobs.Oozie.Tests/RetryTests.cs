@@ -24,7 +24,11 @@ public sealed class RetryTests
     }
 
     private static async Task<(JobStore Store, string Id, JobStatus Status)> RunAsync(
-        TempDir dir, InstantTimeProvider time, string attributes, string script, Dictionary<string, string>? extra = null)
+        TempDir dir,
+        InstantTimeProvider time,
+        string attributes,
+        string script,
+        Dictionary<string, string>? extra = null)
     {
         dir.Write("app/workflow.xml", $"""
             <workflow-app xmlns="uri:oozie:workflow:0.5" name="r">

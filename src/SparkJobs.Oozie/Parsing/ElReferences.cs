@@ -43,7 +43,8 @@ internal static class ElReferences
                 KillNode k => [k.Message],
                 DecisionNode d => d.Cases.Select(c => c.Predicate),
                 ActionNode { Body: ShellAction s } => new[] { s.Exec }.Concat(s.Arguments)
-                    .Concat(s.EnvironmentVariables).Concat(s.Files).Concat(s.Archives).Concat(s.Configuration.Select(c => c.Value)),
+                    .Concat(s.EnvironmentVariables).Concat(s.Files).Concat(s.Archives)
+                    .Concat(s.Configuration.Select(c => c.Value)),
                 ActionNode { Body: FsAction f } => f.Operations.SelectMany(o => o switch
                 {
                     FsMove m => new[] { m.Source, m.Target },

@@ -106,6 +106,24 @@ public sealed class JobStore
             ("$status", status.ToString()), ("$now", now), ("$final", final), ("$id", jobId));
     }
 
+    /// <summary>Changes a job's status only when it is currently one of the given ones.</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <param name="from">The statuses it may have now.</param>
+    /// <param name="to">The new status.</param>
+    /// <returns>Whether the status changed.</returns>
+    public bool TryChangeStatus(string jobId, IReadOnlyCollection<JobStatus> from, JobStatus to)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        var now = Format(_time.GetUtcNow());
+        var allowed = string.Join(",", from.Select(s => $"'{s}'"));
+        using var connection = Connect();
+        using var command = Command(connection,
+            $"UPDATE jobs SET status = $to, last_modified = $now, " +
+            $"ended = CASE WHEN $to = 'KILLED' THEN $now ELSE ended END WHERE id = $id AND status IN ({allowed})",
+            ("$to", to.ToString()), ("$now", now), ("$id", jobId));
+        return command.ExecuteNonQuery() == 1;
+    }
+
     /// <summary>Reads a job.</summary>
     /// <param name="jobId">The job id.</param>
     /// <returns>The job, or null when there is none with that id.</returns>
