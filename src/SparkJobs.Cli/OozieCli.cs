@@ -31,6 +31,11 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
                 "-oozie to run locally, or use the real oozie CLI against that server.");
         }
 
+        if (parsed.Command is "job" or "jobs")
+        {
+            await ResumeInterruptedAsync(parsed);
+        }
+
         return parsed.Command switch
         {
             "job" => await JobAsync(parsed),
@@ -41,6 +46,33 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
             "help" or "-help" => Print(Hint),
             _ => throw new UsageException($"unknown command '{parsed.Command}'."),
         };
+    }
+
+    // The store is the truth: a RUNNING job whose process died is resumed by the next -run, -rerun or -resume,
+    // and other commands say so.
+    private async Task ResumeInterruptedAsync(CliArguments args)
+    {
+        var store = OpenStore();
+        var engine = new WorkflowEngine(store, time, new EngineOptions { Progress = stderr });
+        foreach (var id in engine.FindInterrupted())
+        {
+            var resumeThis = args.Options.GetValueOrDefault("resume") == id;
+            if (args.Has("run") || args.Has("rerun") || resumeThis)
+            {
+                stderr.WriteLine($"Resuming interrupted job {id}");
+                await engine.ResumeInterruptedAsync(id);
+                if (resumeThis)
+                {
+                    args.Options.Remove("resume");
+                    args.Options["info"] = id;
+                }
+            }
+            else
+            {
+                stderr.WriteLine($"Note: job {id} was interrupted (its oozie-lite process is gone); " +
+                    $"'oozie-lite job -resume {id}' or the next 'job -run' resumes it.");
+            }
+        }
     }
 
     private int Print(string text)

@@ -131,4 +131,26 @@ public sealed class RerunAndControlTests : IDisposable
         Assert.Equal(ActionStatus.KILLED, other.GetActions(id).Single(a => a.Name == "b").Status);
         Assert.False(other.TryChangeStatus(id, [JobStatus.SUSPENDED], JobStatus.RUNNING));
     }
+
+    [Fact]
+    public async Task Interrupted_jobs_resume_without_rerunning_finished_actions()
+    {
+        var id = _engine.Submit(await PrepareAsync($"[ -e {Fixed} ]"));
+        await _engine.RunAsync(id);
+
+        // Make the store look like its runner died while b was running.
+        _store.SaveJob(_store.GetJob(id)! with { Status = JobStatus.RUNNING, Ended = null });
+        _store.SetRunner(id, "2147483000:1");
+        var b = _store.GetActions(id).Single(a => a.Name == "b");
+        _store.SaveAction(b with { Status = ActionStatus.RUNNING, Transition = null, ErrorCode = null });
+        File.WriteAllText(Fixed, string.Empty);
+
+        var other = new WorkflowEngine(JobStore.Open(_store.Home, TimeProvider.System), TimeProvider.System);
+        Assert.Equal([id], other.FindInterrupted());
+        Assert.Equal(JobStatus.SUCCEEDED, await other.ResumeInterruptedAsync(id));
+
+        Assert.Single(File.ReadAllLines(Count));
+        Assert.Empty(other.FindInterrupted());
+        Assert.Equal(ActionStatus.OK, _store.GetActions(id).Single(a => a.Name == "b").Status);
+    }
 }

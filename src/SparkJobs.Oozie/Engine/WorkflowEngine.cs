@@ -147,6 +147,7 @@ public sealed class WorkflowEngine
 
         using var run = new WorkflowRun(this, job, app, skip);
         _store.SetJobStatus(jobId, JobStatus.RUNNING);
+        _store.SetRunner(jobId, CurrentRunner());
         Log(jobId, $"Job {jobId} [{job.AppName}] RUNNING");
         JobStatus status;
         try
@@ -159,8 +160,57 @@ public sealed class WorkflowEngine
         }
 
         _store.SetJobStatus(jobId, status);
+        _store.SetRunner(jobId, null);
         Log(jobId, $"Job {jobId} {status}");
         return status;
+    }
+
+    /// <summary>Lists RUNNING jobs whose oozie-lite process is gone (it crashed or was killed).</summary>
+    /// <returns>The job ids.</returns>
+    public IReadOnlyList<string> FindInterrupted() =>
+        [.. _store.RunningJobs().Where(j => !IsAlive(j.Runner)).Select(j => j.Id)];
+
+    /// <summary>Resumes an interrupted job in this process; actions that ended OK or ERROR are not run again.</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <param name="cancellationToken">Kills the job when cancelled.</param>
+    /// <returns>The final status.</returns>
+    public Task<JobStatus> ResumeInterruptedAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        var finished = _store.GetActions(jobId)
+            .Where(a => a.Status is ActionStatus.OK or ActionStatus.ERROR)
+            .Where(a => !a.Type.StartsWith(':') && a.Type != "switch")
+            .Select(a => a.Name);
+        Log(jobId, $"Resuming interrupted job {jobId}; keeping [{string.Join(",", finished)}]");
+        return RunAsync(jobId, new HashSet<string>(finished, StringComparer.Ordinal), cancellationToken);
+    }
+
+    private static string CurrentRunner()
+    {
+        using var self = Process.GetCurrentProcess();
+        return $"{Environment.ProcessId}:{self.StartTime.ToUniversalTime().Ticks}";
+    }
+
+    private static bool IsAlive(string? runner)
+    {
+        var parts = runner?.Split(':');
+        if (parts is not { Length: 2 } || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var pid))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return process.StartTime.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture) == parts[1];
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private void Log(string jobId, string line)
@@ -450,6 +500,12 @@ public sealed class WorkflowEngine
                 var attempt = $"r{_job.Run}-a{retries}";
                 var workDir = Path.Combine(dir, attempt);
                 var logPath = Path.Combine(dir, attempt + ".log");
+                if (Directory.Exists(workDir))
+                {
+                    // Left by an interrupted run: every attempt starts from an empty directory.
+                    Directory.Delete(workDir, recursive: true);
+                }
+
                 Directory.CreateDirectory(workDir);
                 var started = Now;
                 var record = new WorkflowActionRecord(id, _job.Id, node.Name, node.TypeName, ActionStatus.RUNNING)
