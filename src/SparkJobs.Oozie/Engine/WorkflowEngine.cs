@@ -523,7 +523,10 @@ public sealed class WorkflowEngine
                     _engine.Log(_job.Id, $"{node.Name} RUNNING ({node.TypeName})");
                     var context = new ActionContext(_job.Id, node, _job.Configuration, StoragePath.Parse(_job.AppPath),
                         workDir, logPath, Path.Combine(Store.Home, "cache", "archives"),
-                        text => ElEvaluator.EvaluateText(text, _el), _engine._options.FileSystems);
+                        text => ElEvaluator.EvaluateText(text, _el), _engine._options.FileSystems)
+                    {
+                        Global = _app.Global,
+                    };
                     outcome = await executor.ExecuteAsync(context, pid =>
                     {
                         record = record with { ExternalId = pid };
