@@ -12,6 +12,7 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
 {
     public const string Hint =
         "Usage: oozie-lite job -run|-dryrun -config job.properties [-Dkey=value ...] | " +
+        "job -rerun <id> -config job.properties | job -kill|-suspend|-resume <id> | " +
         "job -info|-log|-definition <id> | jobs [-len N] [-filter status=X;name=Y] | validate <file|dir> | " +
         "admin -version|-status | version";
 
@@ -30,6 +31,11 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
                 "-oozie to run locally, or use the real oozie CLI against that server.");
         }
 
+        if (parsed.Command is "job" or "jobs")
+        {
+            await ResumeInterruptedAsync(parsed);
+        }
+
         return parsed.Command switch
         {
             "job" => await JobAsync(parsed),
@@ -40,6 +46,33 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
             "help" or "-help" => Print(Hint),
             _ => throw new UsageException($"unknown command '{parsed.Command}'."),
         };
+    }
+
+    // The store is the truth: a RUNNING job whose process died is resumed by the next -run, -rerun or -resume,
+    // and other commands say so.
+    private async Task ResumeInterruptedAsync(CliArguments args)
+    {
+        var store = OpenStore();
+        var engine = new WorkflowEngine(store, time, new EngineOptions { Progress = stderr });
+        foreach (var id in engine.FindInterrupted())
+        {
+            var resumeThis = args.Options.GetValueOrDefault("resume") == id;
+            if (args.Has("run") || args.Has("rerun") || resumeThis)
+            {
+                stderr.WriteLine($"Resuming interrupted job {id}");
+                await engine.ResumeInterruptedAsync(id);
+                if (resumeThis)
+                {
+                    args.Options.Remove("resume");
+                    args.Options["info"] = id;
+                }
+            }
+            else
+            {
+                stderr.WriteLine($"Note: job {id} was interrupted (its oozie-lite process is gone); " +
+                    $"'oozie-lite job -resume {id}' or the next 'job -run' resumes it.");
+            }
+        }
     }
 
     private int Print(string text)
@@ -73,15 +106,74 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
             return ExitCodes.Success;
         }
 
-        foreach (var unsupported in new[] { "kill", "suspend", "resume", "rerun", "start", "submit" })
+        if (args.Options.GetValueOrDefault("kill") is { } killId)
         {
-            if (args.Has(unsupported))
-            {
-                throw new UsageException($"job -{unsupported} is not available in this build of oozie-lite.");
-            }
+            return Control(killId, [JobStatus.PREP, JobStatus.RUNNING, JobStatus.SUSPENDED], JobStatus.KILLED, "E0716");
         }
 
-        throw new UsageException("job needs one of -run, -dryrun, -info <id>, -log <id>, -definition <id>.");
+        if (args.Options.GetValueOrDefault("suspend") is { } suspendId)
+        {
+            return Control(suspendId, [JobStatus.RUNNING], JobStatus.SUSPENDED, "E0716");
+        }
+
+        if (args.Options.GetValueOrDefault("resume") is { } resumeId)
+        {
+            return Control(resumeId, [JobStatus.SUSPENDED], JobStatus.RUNNING, "E0717");
+        }
+
+        if (args.Options.GetValueOrDefault("rerun") is { } rerunId)
+        {
+            return await RerunAsync(rerunId, args);
+        }
+
+        throw new UsageException("job needs one of -run, -dryrun, -rerun <id>, -kill <id>, -suspend <id>, " +
+            "-resume <id>, -info <id>, -log <id>, -definition <id>.");
+    }
+
+    private int Control(string id, JobStatus[] from, JobStatus to, string code)
+    {
+        var store = OpenStore();
+        var job = GetJob(store, id);
+        if (!store.TryChangeStatus(id, from, to))
+        {
+            throw new OozieException(code,
+                $"Job [{id}] is {job.Status}; it can be set to {to} only from {string.Join(" or ", from)}.");
+        }
+
+        store.AppendLog(id, $"Job {id} set to {to} by {Environment.UserName}");
+        return ExitCodes.Success;
+    }
+
+    private async Task<int> RerunAsync(string id, CliArguments args)
+    {
+        var store = OpenStore();
+        var job = GetJob(store, id);
+        var configFile = args.Required("config");
+        var merged = new Dictionary<string, string>(job.Configuration, StringComparer.Ordinal);
+        foreach (var (k, v) in WorkflowLoader.LoadConfigFile(configFile))
+        {
+            merged[k] = v;
+        }
+
+        var prepared = await WorkflowLoader.PrepareAsync(
+            merged, args.Defines, job.User, configFile, FileSystems.Default);
+        var engine = new WorkflowEngine(store, time, new EngineOptions { Progress = stderr });
+        return Finish(store, id, await engine.RerunAsync(id, prepared));
+    }
+
+    private int Finish(JobStore store, string id, JobStatus status)
+    {
+        if (status == JobStatus.SUCCEEDED)
+        {
+            return ExitCodes.Success;
+        }
+
+        var failed = store.GetActions(id).LastOrDefault(a => a.ErrorCode is not null);
+        var reason = failed is null
+            ? string.Empty
+            : $" at {failed.Name} [{failed.ErrorCode}] {failed.ErrorMessage}";
+        stderr.WriteLine($"Job {id} {status}{reason}");
+        return ExitCodes.Failure;
     }
 
     private async Task<int> RunOrDryRunAsync(CliArguments args)
@@ -91,6 +183,10 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         var properties = WorkflowLoader.LoadConfigFile(configFile);
         var prepared = await WorkflowLoader.PrepareAsync(
             properties, args.Defines, user, configFile, FileSystems.Default);
+        foreach (var warning in prepared.Warnings)
+        {
+            stderr.WriteLine(warning);
+        }
         if (args.Has("dryrun"))
         {
             return Print("OK");
@@ -110,18 +206,7 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         Console.CancelKeyPress += onCancel;
         try
         {
-            var status = await engine.RunAsync(id, cancel.Token);
-            if (status == JobStatus.SUCCEEDED)
-            {
-                return ExitCodes.Success;
-            }
-
-            var failed = store.GetActions(id).LastOrDefault(a => a.ErrorCode is not null);
-            var reason = failed is null
-                ? string.Empty
-                : $" at {failed.Name} [{failed.ErrorCode}] {failed.ErrorMessage}";
-            stderr.WriteLine($"Job {id} {status}{reason}");
-            return ExitCodes.Failure;
+            return Finish(store, id, await engine.RunAsync(id, cancel.Token));
         }
         finally
         {

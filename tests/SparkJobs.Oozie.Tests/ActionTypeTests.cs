@@ -41,7 +41,8 @@ public sealed class ActionTypeTests
             Action("git", """<git xmlns="uri:oozie:git-action:1.0"><git-uri>https://g/r.git</git-uri>""" +
                 "<branch>main</branch><destination-uri>/tmp/r</destination-uri></git>")));
 
-        var (app, errors) = WorkflowLoader.Check(xml, "w.xml");
+        var (app, all) = WorkflowLoader.Check(xml, "w.xml");
+        var errors = all.Where(e => !e.IsWarning);
 
         Assert.Empty(errors);
         Assert.NotNull(app);
@@ -55,8 +56,8 @@ public sealed class ActionTypeTests
         Assert.Equal(["import", "--x"], Body<SqoopAction>("sqoop").Arguments);
         Assert.Equal(["-Xmx1g"], Body<JavaAction>("java").JavaOptions);
         Assert.True(Body<JavaAction>("java").CaptureOutput);
-        Assert.Equal(("yarn", "cluster", "app.jar"), (Body<SparkAction>("spark").Master, Body<SparkAction>("spark").Mode,
-            Body<SparkAction>("spark").Jar));
+        var spark = Body<SparkAction>("spark");
+        Assert.Equal(("yarn", "cluster", "app.jar"), (spark.Master, spark.Mode, spark.Jar));
         Assert.Equal(["a", "b"], Body<DistcpAction>("distcp").Arguments);
         Assert.Equal("text/html", Body<EmailAction>("email").ContentType);
         Assert.Equal("u@h", Body<SshAction>("ssh").Host);
@@ -70,16 +71,47 @@ public sealed class ActionTypeTests
         var xml = App(Action("e", "<email><to>a</to><subject>s</subject><body>b</body></email>"),
             "uri:oozie:workflow:0.1");
 
-        var (app, errors) = WorkflowLoader.Check(xml, "w.xml");
+        var (app, all) = WorkflowLoader.Check(xml, "w.xml");
+        var errors = all.Where(e => !e.IsWarning);
 
         Assert.Empty(errors);
         Assert.IsType<EmailAction>(Assert.IsType<ActionNode>(app!.Find("e")).Body);
+        var warning = Assert.Single(all);
+        Assert.Equal("W0001", warning.Code);
+        Assert.Contains("cannot be reached from <start>", warning.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Undefined_el_variables_are_warned_about_at_submission()
+    {
+        using var dir = new TempDir();
+        dir.Write("app/workflow.xml", """
+            <workflow-app xmlns="uri:oozie:workflow:1.0" name="${appName}">
+              <start to="s"/>
+              <action name="s"><shell xmlns="uri:oozie:shell-action:1.0"><exec>${program}</exec>
+                <argument>${wf:conf('dotted.ok')} ${KB}</argument></shell>
+                <ok to="end"/><error to="end"/></action>
+              <end name="end"/>
+            </workflow-app>
+            """);
+        var props = new Dictionary<string, string>
+        {
+            [WorkflowLoader.AppPathProperty] = Path.Combine(dir.Path, "app"), ["appName"] = "a",
+        };
+
+        var prepared = await WorkflowLoader.PrepareAsync(
+            props, new Dictionary<string, string>(), "u", "job.properties", FileSystems.Default);
+
+        var warning = Assert.Single(prepared.Warnings);
+        Assert.Equal(("W0002", "s", 3), (warning.Code, warning.Node, warning.Location.Line));
+        Assert.Contains("${program} is not defined", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Required_elements_of_action_types_are_E0701()
     {
-        var (_, errors) = WorkflowLoader.Check(App(Action("j", "<java><arg>a</arg></java>")), "w.xml");
+        var (_, all) = WorkflowLoader.Check(App(Action("j", "<java><arg>a</arg></java>")), "w.xml");
+        var errors = all.Where(e => !e.IsWarning);
 
         var error = Assert.Single(errors);
         Assert.Equal("E0701", error.Code);

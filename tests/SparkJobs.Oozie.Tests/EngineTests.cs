@@ -287,4 +287,32 @@ public sealed class EngineTests : IDisposable
         Assert.Contains("input", e.Message, StringComparison.Ordinal);
         Assert.Contains("workflow.xml:2:", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Action_configuration_layers_global_under_the_actions_own()
+    {
+        var xml = """
+            <workflow-app xmlns="uri:oozie:workflow:0.4" name="g">
+              <global><configuration>
+                <property><name>q</name><value>global</value></property>
+                <property><name>only.global</name><value>${wf:id()}</value></property>
+              </configuration></global>
+              <start to="a"/>
+              <action name="a"><shell xmlns="uri:oozie:shell-action:0.2"><configuration>
+                  <property><name>q</name><value>action</value></property></configuration>
+                  <exec>/bin/sh</exec><argument>-c</argument><argument>cat "$OOZIE_ACTION_CONF_XML"</argument>
+                </shell><ok to="end"/><error to="end"/></action>
+              <end name="end"/>
+            </workflow-app>
+            """;
+
+        var (store, id, status) = await RunAsync(xml, new() { ["fromJob"] = "j" });
+
+        Assert.Equal(JobStatus.SUCCEEDED, status);
+        var log = File.ReadAllText(store.GetActions(id).Single(a => a.Name == "a").LogPath!);
+        Assert.Contains("<value>action</value>", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("<value>global</value>", log, StringComparison.Ordinal);
+        Assert.Contains($"<value>{id}</value>", log, StringComparison.Ordinal);
+        Assert.Contains("<name>fromJob</name>", log, StringComparison.Ordinal);
+    }
 }

@@ -22,7 +22,11 @@ internal sealed record ActionContext(
     string LogPath,
     string CacheDirectory,
     Func<string, string> Evaluate,
-    FileSystems FileSystems);
+    FileSystems FileSystems)
+{
+    /// <summary>Gets the workflow's global section, if any.</summary>
+    public GlobalSection? Global { get; init; }
+}
 
 /// <summary>How one action attempt ended.</summary>
 /// <param name="Ok">Whether ok@to is followed.</param>

@@ -28,7 +28,8 @@ internal sealed class ShellExecutor : IActionExecutor
         var files = shell.Files.Select(context.Evaluate).ToList();
         var archives = shell.Archives.Select(context.Evaluate).ToList();
         var actionConf = new Dictionary<string, string>(context.Configuration, StringComparer.Ordinal);
-        foreach (var property in shell.Configuration)
+        // Lowest to highest: job configuration (config-default.xml included), global, then the action's own.
+        foreach (var property in (context.Global?.Configuration ?? []).Concat(shell.Configuration))
         {
             actionConf[property.Name] = context.Evaluate(property.Value);
         }

@@ -17,6 +17,9 @@ public sealed record EngineOptions
     /// <summary>Gets where progress lines go (for example stderr); null for none.</summary>
     public TextWriter? Progress { get; init; }
 
+    /// <summary>Gets how often a running job checks the store for -kill and -suspend from other processes.</summary>
+    public TimeSpan ControlPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Gets the file systems that paths resolve through.</summary>
     public FileSystems FileSystems { get; init; } = FileSystems.Default;
 }
@@ -65,31 +68,149 @@ public sealed class WorkflowEngine
     /// <param name="jobId">The job id.</param>
     /// <param name="cancellationToken">Kills the job when cancelled.</param>
     /// <returns>The final status.</returns>
-    public async Task<JobStatus> RunAsync(string jobId, CancellationToken cancellationToken = default)
+    public Task<JobStatus> RunAsync(string jobId, CancellationToken cancellationToken = default) =>
+        RunAsync(jobId, new HashSet<string>(StringComparer.Ordinal), cancellationToken);
+
+    /// <summary>Reruns a finished job under the same id with run + 1, skipping nodes as Oozie's rerun does.</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <param name="workflow">The workflow prepared from the rerun configuration (merged over the old one).</param>
+    /// <param name="cancellationToken">Kills the job when cancelled.</param>
+    /// <returns>The final status.</returns>
+    /// <exception cref="OozieException">E0805, E0404, E0806 or E0807 when the rerun is not allowed.</exception>
+    public Task<JobStatus> RerunAsync(
+        string jobId, PreparedWorkflow workflow, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workflow);
+        var job = _store.GetJob(jobId) ?? throw new OozieException("E0604", $"Job [{jobId}] does not exist.");
+        if (job.Status is not (JobStatus.SUCCEEDED or JobStatus.FAILED or JobStatus.KILLED))
+        {
+            throw new OozieException("E0805",
+                $"Job [{jobId}] is {job.Status}; only SUCCEEDED, FAILED or KILLED jobs can be rerun.");
+        }
+
+        var conf = workflow.Configuration;
+        var failNodes = string.Equals(conf.GetValueOrDefault("oozie.wf.rerun.failnodes")?.Trim(), "true",
+            StringComparison.OrdinalIgnoreCase);
+        var skipNodes = (conf.GetValueOrDefault("oozie.wf.rerun.skip.nodes") ?? string.Empty)
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (failNodes && skipNodes.Length > 0)
+        {
+            throw new OozieException("E0404",
+                "Only one of oozie.wf.rerun.skip.nodes and oozie.wf.rerun.failnodes=true may be given; drop one.");
+        }
+
+        var actions = _store.GetActions(jobId).ToDictionary(a => a.Name, StringComparer.Ordinal);
+        var skip = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in skipNodes)
+        {
+            if (!actions.TryGetValue(name, out var previous))
+            {
+                throw new OozieException("E0807", $"Node [{name}] in oozie.wf.rerun.skip.nodes was never executed.");
+            }
+
+            if (previous.Status is not (ActionStatus.OK or ActionStatus.ERROR))
+            {
+                throw new OozieException("E0806",
+                    $"Node [{name}] ended {previous.Status}; only nodes that ended OK or ERROR can be skipped.");
+            }
+
+            skip.Add(name);
+        }
+
+        if (failNodes)
+        {
+            skip.UnionWith(actions.Values
+                .Where(a => a.Status == ActionStatus.OK && !a.Type.StartsWith(':') && a.Type != "switch")
+                .Select(a => a.Name));
+        }
+
+        var now = _time.GetUtcNow();
+        _store.SaveJob(job with
+        {
+            Status = JobStatus.PREP, Run = job.Run + 1, Configuration = conf, Definition = workflow.Definition,
+            LastModified = now, Ended = null,
+        });
+        var skipped = string.Join(",", skip.Order(StringComparer.Ordinal));
+        Log(jobId, $"Rerun {job.Run + 1} of {jobId}; skipping [{skipped}]");
+        return RunAsync(jobId, skip, cancellationToken);
+    }
+
+    private async Task<JobStatus> RunAsync(string jobId, HashSet<string> skip, CancellationToken cancellationToken)
     {
         var job = _store.GetJob(jobId) ?? throw new OozieException("E0604", $"Job {jobId} does not exist.");
-        var (app, errors) = WorkflowLoader.Check(job.Definition, job.AppPath + "/workflow.xml");
+        var (app, errors) = WorkflowLoader.Check(
+            job.Definition, job.AppPath + "/workflow.xml", WorkflowLoader.ForkJoinValidationEnabled(job.Configuration));
         if (app is null || errors.Any(e => !e.IsWarning))
         {
             throw new WorkflowValidationException(errors);
         }
 
-        using var run = new WorkflowRun(this, job, app);
+        using var run = new WorkflowRun(this, job, app, skip);
         _store.SetJobStatus(jobId, JobStatus.RUNNING);
+        _store.SetRunner(jobId, CurrentRunner());
         Log(jobId, $"Job {jobId} [{job.AppName}] RUNNING");
         JobStatus status;
         try
         {
             status = await run.RunAsync(cancellationToken);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || run.KilledFromStore)
         {
             status = JobStatus.KILLED;
         }
 
         _store.SetJobStatus(jobId, status);
+        _store.SetRunner(jobId, null);
         Log(jobId, $"Job {jobId} {status}");
         return status;
+    }
+
+    /// <summary>Lists RUNNING jobs whose oozie-lite process is gone (it crashed or was killed).</summary>
+    /// <returns>The job ids.</returns>
+    public IReadOnlyList<string> FindInterrupted() =>
+        [.. _store.RunningJobs().Where(j => !IsAlive(j.Runner)).Select(j => j.Id)];
+
+    /// <summary>Resumes an interrupted job in this process; actions that ended OK or ERROR are not run again.</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <param name="cancellationToken">Kills the job when cancelled.</param>
+    /// <returns>The final status.</returns>
+    public Task<JobStatus> ResumeInterruptedAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        var finished = _store.GetActions(jobId)
+            .Where(a => a.Status is ActionStatus.OK or ActionStatus.ERROR)
+            .Where(a => !a.Type.StartsWith(':') && a.Type != "switch")
+            .Select(a => a.Name);
+        Log(jobId, $"Resuming interrupted job {jobId}; keeping [{string.Join(",", finished)}]");
+        return RunAsync(jobId, new HashSet<string>(finished, StringComparer.Ordinal), cancellationToken);
+    }
+
+    private static string CurrentRunner()
+    {
+        using var self = Process.GetCurrentProcess();
+        return $"{Environment.ProcessId}:{self.StartTime.ToUniversalTime().Ticks}";
+    }
+
+    private static bool IsAlive(string? runner)
+    {
+        var parts = runner?.Split(':');
+        if (parts is not { Length: 2 } || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var pid))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return process.StartTime.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture) == parts[1];
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private void Log(string jobId, string line)
@@ -124,10 +245,12 @@ public sealed class WorkflowEngine
             ["fs"] = new FsExecutor(),
         };
 
+        private readonly HashSet<string> _skip;
         private string? _lastErrorNode;
 
-        public WorkflowRun(WorkflowEngine engine, WorkflowJobRecord job, WorkflowApp app)
+        public WorkflowRun(WorkflowEngine engine, WorkflowJobRecord job, WorkflowApp app, HashSet<string> skip)
         {
+            _skip = skip;
             _engine = engine;
             _job = job;
             _app = app;
@@ -146,10 +269,24 @@ public sealed class WorkflowEngine
 
         private DateTimeOffset Now => _engine._time.GetUtcNow();
 
+        public bool KilledFromStore { get; private set; }
+
         public async Task<JobStatus> RunAsync(CancellationToken cancellationToken)
         {
             using var kill = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var end = await RunPathAsync(WorkflowApp.StartNodeName, kill, cancellationToken);
+            using var stopWatching = new CancellationTokenSource();
+            var watcher = WatchStoreAsync(kill, stopWatching.Token);
+            PathEnd end;
+            try
+            {
+                end = await RunPathAsync(WorkflowApp.StartNodeName, kill, cancellationToken);
+            }
+            finally
+            {
+                await stopWatching.CancelAsync();
+                await watcher;
+            }
+
             return end.Kind switch
             {
                 PathEndKind.End => JobStatus.SUCCEEDED,
@@ -159,12 +296,47 @@ public sealed class WorkflowEngine
             };
         }
 
+        // Another process changes the job's status in the store to kill or suspend it; this run follows.
+        private async Task WatchStoreAsync(CancellationTokenSource kill, CancellationToken stop)
+        {
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await Task.Delay(_engine._options.ControlPollInterval, stop);
+                    var status = Store.GetJob(_job.Id)?.Status;
+                    _suspended = status == JobStatus.SUSPENDED;
+                    if (status == JobStatus.KILLED)
+                    {
+                        KilledFromStore = true;
+                        await kill.CancelAsync();
+                        return;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // The run ended.
+            }
+        }
+
+        private volatile bool _suspended;
+
+        private async Task WaitWhileSuspendedAsync(CancellationToken cancellationToken)
+        {
+            while (_suspended)
+            {
+                await Task.Delay(_engine._options.ControlPollInterval, cancellationToken);
+            }
+        }
+
         private async Task<PathEnd> RunPathAsync(string nodeName, CancellationTokenSource kill, CancellationToken outer)
         {
             var name = nodeName;
             while (true)
             {
                 kill.Token.ThrowIfCancellationRequested();
+                await WaitWhileSuspendedAsync(kill.Token);
                 var node = _app.Find(name) ?? throw new OozieException("E0708", $"Node '{name}' does not exist.");
                 switch (node)
                 {
@@ -237,6 +409,7 @@ public sealed class WorkflowEngine
                 }
             })).ToList();
             var ends = await Task.WhenAll(tasks);
+            kill.Token.ThrowIfCancellationRequested();
             var terminal = ends.FirstOrDefault(e => e.Kind != PathEndKind.Join);
             if (terminal != default)
             {
@@ -305,6 +478,19 @@ public sealed class WorkflowEngine
 
         private async Task<string?> RunActionAsync(ActionNode node, CancellationToken cancellationToken)
         {
+            if (_skip.Contains(node.Name) && _actions.TryGetValue(node.Name, out var previous)
+                && previous.Transition is { } t)
+            {
+                // A skipped node repeats the transition it took last time.
+                _engine.Log(_job.Id, $"{node.Name} skipped ({previous.Status} in an earlier run) -> {t}");
+                if (previous.Status == ActionStatus.ERROR)
+                {
+                    _lastErrorNode = node.Name;
+                }
+
+                return t;
+            }
+
             var executor = _executors[node.Body.TypeName];
             var id = ActionId(node.Name);
             var dir = Path.Combine(Store.JobDirectory(_job.Id), node.Name);
@@ -314,6 +500,12 @@ public sealed class WorkflowEngine
                 var attempt = $"r{_job.Run}-a{retries}";
                 var workDir = Path.Combine(dir, attempt);
                 var logPath = Path.Combine(dir, attempt + ".log");
+                if (Directory.Exists(workDir))
+                {
+                    // Left by an interrupted run: every attempt starts from an empty directory.
+                    Directory.Delete(workDir, recursive: true);
+                }
+
                 Directory.CreateDirectory(workDir);
                 var started = Now;
                 var record = new WorkflowActionRecord(id, _job.Id, node.Name, node.TypeName, ActionStatus.RUNNING)
@@ -331,7 +523,10 @@ public sealed class WorkflowEngine
                     _engine.Log(_job.Id, $"{node.Name} RUNNING ({node.TypeName})");
                     var context = new ActionContext(_job.Id, node, _job.Configuration, StoragePath.Parse(_job.AppPath),
                         workDir, logPath, Path.Combine(Store.Home, "cache", "archives"),
-                        text => ElEvaluator.EvaluateText(text, _el), _engine._options.FileSystems);
+                        text => ElEvaluator.EvaluateText(text, _el), _engine._options.FileSystems)
+                    {
+                        Global = _app.Global,
+                    };
                     outcome = await executor.ExecuteAsync(context, pid =>
                     {
                         record = record with { ExternalId = pid };

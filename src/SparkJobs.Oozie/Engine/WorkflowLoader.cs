@@ -18,7 +18,11 @@ public sealed record PreparedWorkflow(
     StoragePath AppDirectory,
     string Definition,
     IReadOnlyDictionary<string, string> Configuration,
-    string User);
+    string User)
+{
+    /// <summary>Gets the warnings found: unreachable nodes and undefined EL variables.</summary>
+    public IReadOnlyList<WorkflowError> Warnings { get; init; } = [];
+}
 
 /// <summary>Loads workflow applications and their configuration, reporting every problem at once.</summary>
 public static class WorkflowLoader
@@ -26,20 +30,38 @@ public static class WorkflowLoader
     /// <summary>The property naming the workflow application.</summary>
     public const string AppPathProperty = "oozie.wf.application.path";
 
+    private static readonly string[] ForkJoinSwitches = ["oozie.wf.validate.ForkJoin", "oozie.validate.ForkJoin"];
+
     /// <summary>Parses and validates workflow text.</summary>
     /// <param name="text">The workflow.xml text.</param>
     /// <param name="file">The file name for messages.</param>
+    /// <param name="validateForkJoin">Whether to apply the fork/join rules.</param>
     /// <returns>The workflow (null if unusable) and every error found.</returns>
-    public static (WorkflowApp? App, IReadOnlyList<WorkflowError> Errors) Check(string text, string file)
+    public static (WorkflowApp? App, IReadOnlyList<WorkflowError> Errors) Check(
+        string text, string file, bool validateForkJoin = true)
     {
         var errors = new List<WorkflowError>();
         var app = WorkflowParser.Parse(text, file, errors);
         if (app is not null)
         {
             WorkflowValidator.Validate(app, errors);
+            if (validateForkJoin)
+            {
+                ForkJoinValidator.Validate(app, errors);
+            }
         }
 
         return (app, errors);
+    }
+
+    /// <summary>Tells whether a job's configuration leaves the fork/join rules on (Oozie's default).</summary>
+    /// <param name="conf">The job configuration.</param>
+    /// <returns>False when oozie.wf.validate.ForkJoin or oozie.validate.ForkJoin is false.</returns>
+    public static bool ForkJoinValidationEnabled(IReadOnlyDictionary<string, string> conf)
+    {
+        ArgumentNullException.ThrowIfNull(conf);
+        return !ForkJoinSwitches.Any(k =>
+            conf.TryGetValue(k, out var v) && string.Equals(v.Trim(), "false", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Reads a <c>-config</c> file: Java properties, or Hadoop XML when it ends in .xml.</summary>
@@ -107,7 +129,7 @@ public static class WorkflowLoader
         }
 
         var definition = await fs.ReadAllTextAsync(file, cancellationToken);
-        var (app, errors) = Check(definition, file.ToString());
+        var (app, errors) = Check(definition, file.ToString(), validateForkJoin: false);
         var errorList = errors.ToList();
         IReadOnlyDictionary<string, string> configDefault = new Dictionary<string, string>();
         var defaults = dir.Combine("config-default.xml");
@@ -153,6 +175,16 @@ public static class WorkflowLoader
             errorList.AddRange(e.Errors);
         }
 
+        if (app is not null && ForkJoinValidationEnabled(conf ?? submitted))
+        {
+            ForkJoinValidator.Validate(app, errorList);
+        }
+
+        if (app is not null && conf is not null)
+        {
+            ElReferences.Check(app, conf, errorList);
+        }
+
         if (errorList.Any(e => !e.IsWarning) || app is null || conf is null)
         {
             throw new WorkflowValidationException(errorList);
@@ -161,6 +193,9 @@ public static class WorkflowLoader
         var final = new Dictionary<string, string>(conf, StringComparer.Ordinal);
         final.TryAdd("user.name", user);
         final[AppPathProperty] = appPath.ToString();
-        return new PreparedWorkflow(app, file, dir, definition, final, user);
+        return new PreparedWorkflow(app, file, dir, definition, final, user)
+        {
+            Warnings = [.. errorList.Where(e => e.IsWarning)],
+        };
     }
 }

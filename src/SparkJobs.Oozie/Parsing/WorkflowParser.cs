@@ -344,7 +344,8 @@ internal sealed class WorkflowParser
             }, element),
             "hive2" => Common(new Hive2Action(Required(element, "jdbc-url", name), Loc(element))
             {
-                Script = Text(element, "script"), Query = Text(element, "query"), Arguments = Texts(element, "argument"),
+                Script = Text(element, "script"), Query = Text(element, "query"),
+                Arguments = Texts(element, "argument"),
             }, element),
             "sqoop" => Common(new SqoopAction(Loc(element))
             {

@@ -51,6 +51,31 @@ internal static partial class WorkflowValidator
         {
             FindLoops(node, byName, [], done, errors);
         }
+
+        ReportUnreachable(app, byName, errors);
+    }
+
+    private static void ReportUnreachable(
+        WorkflowApp app, Dictionary<string, WorkflowNode> byName, List<WorkflowError> errors)
+    {
+        var reached = new HashSet<string>(StringComparer.Ordinal) { WorkflowApp.StartNodeName };
+        var queue = new Queue<string>(reached);
+        while (queue.TryDequeue(out var name))
+        {
+            foreach (var t in byName.TryGetValue(name, out var n) ? n.Transitions : [])
+            {
+                if (reached.Add(t.To))
+                {
+                    queue.Enqueue(t.To);
+                }
+            }
+        }
+
+        foreach (var node in app.Nodes.Where(n => !reached.Contains(n.Name) && n is not (KillNode or EndNode)))
+        {
+            errors.Add(new WorkflowError("W0001", node.Location, node.Name,
+                $"Node '{node.Name}' cannot be reached from <start>; connect it or remove it.", IsWarning: true));
+        }
     }
 
     private static void FindLoops(

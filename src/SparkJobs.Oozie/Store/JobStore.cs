@@ -106,6 +106,46 @@ public sealed class JobStore
             ("$status", status.ToString()), ("$now", now), ("$final", final), ("$id", jobId));
     }
 
+    /// <summary>Changes a job's status only when it is currently one of the given ones.</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <param name="from">The statuses it may have now.</param>
+    /// <param name="to">The new status.</param>
+    /// <returns>Whether the status changed.</returns>
+    public bool TryChangeStatus(string jobId, IReadOnlyCollection<JobStatus> from, JobStatus to)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        var now = Format(_time.GetUtcNow());
+        var allowed = string.Join(",", from.Select(s => $"'{s}'"));
+        using var connection = Connect();
+        using var command = Command(connection,
+            $"UPDATE jobs SET status = $to, last_modified = $now, " +
+            $"ended = CASE WHEN $to = 'KILLED' THEN $now ELSE ended END WHERE id = $id AND status IN ({allowed})",
+            ("$to", to.ToString()), ("$now", now), ("$id", jobId));
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    /// <summary>Records which process runs a job, or clears it; a job whose runner is gone was interrupted.</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <param name="runner">The runner, as <c>pid:start-ticks</c>, or null.</param>
+    public void SetRunner(string jobId, string? runner) =>
+        Execute("UPDATE jobs SET runner = $runner WHERE id = $id", ("$runner", runner), ("$id", jobId));
+
+    /// <summary>Lists RUNNING jobs with their runner, so interrupted ones can be found.</summary>
+    /// <returns>Job ids and runners.</returns>
+    public IReadOnlyList<(string Id, string? Runner)> RunningJobs()
+    {
+        using var connection = Connect();
+        using var command = Command(connection, "SELECT id, runner FROM jobs WHERE status = 'RUNNING' ORDER BY id");
+        using var reader = command.ExecuteReader();
+        var list = new List<(string, string?)>();
+        while (reader.Read())
+        {
+            list.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+        }
+
+        return list;
+    }
+
     /// <summary>Reads a job.</summary>
     /// <param name="jobId">The job id.</param>
     /// <returns>The job, or null when there is none with that id.</returns>
@@ -229,6 +269,16 @@ public sealed class JobStore
             CREATE INDEX IF NOT EXISTS actions_job ON actions (job_id);
             CREATE INDEX IF NOT EXISTS job_log_job ON job_log (job_id);
             """);
+        // Stores made before jobs had a runner column gain it here.
+        const string HasRunner = "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'runner'";
+        using (var columns = Command(connection, HasRunner))
+        {
+            if (Convert.ToInt64(columns.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+            {
+                Execute(connection, "ALTER TABLE jobs ADD COLUMN runner TEXT");
+            }
+        }
+
         var epoch = _time.GetUtcNow().ToString("yyMMddHHmmssfff", CultureInfo.InvariantCulture);
         Execute(connection,
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('epoch', $e), ('counter', '0')", ("$e", epoch));
