@@ -29,6 +29,8 @@ internal sealed class WebHdfsTestServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, string> _owners = new(StringComparer.Ordinal);
     private int _failNext;
     private long _dropUploadAfter = -1;
+    private string _dropUploadOf = string.Empty;
+    private int _shortenNextUpload;
     private long _received;
     private long _sent;
     private (long After, TaskCompletionSource Release)? _openGate;
@@ -106,8 +108,17 @@ internal sealed class WebHdfsTestServer : IAsyncDisposable
     /// <summary>Makes the next requests fail with a bare 503, as a restarting server or a proxy would.</summary>
     public void FailNext(int count) => Interlocked.Exchange(ref _failNext, count);
 
-    /// <summary>Makes the next DataNode upload drop its connection after receiving this many bytes.</summary>
-    public void DropNextUploadAfter(long bytes) => Interlocked.Exchange(ref _dropUploadAfter, bytes);
+    /// <summary>Makes the next DataNode upload (whose path contains <paramref name="pathPart"/>) drop its
+    /// connection after receiving this many bytes.</summary>
+    public void DropNextUploadAfter(long bytes, string pathPart = "")
+    {
+        _dropUploadOf = pathPart;
+        Interlocked.Exchange(ref _dropUploadAfter, bytes);
+    }
+
+    /// <summary>Makes the next DataNode upload keep this many bytes fewer than it received and still answer 201,
+    /// as a faulty DataNode might.</summary>
+    public void ShortenNextUpload(int bytes) => Interlocked.Exchange(ref _shortenNextUpload, bytes);
 
     /// <summary>Makes DataNode reads stop after sending this many bytes until the returned source is set.</summary>
     public TaskCompletionSource PauseReadsAfter(long bytes)
@@ -374,7 +385,10 @@ internal sealed class WebHdfsTestServer : IAsyncDisposable
     // Bytes land in the file as they arrive, as on a DataNode: a broken upload leaves a shorter file.
     private async Task ReceiveAsync(HttpContext context, string local)
     {
-        var dropAfter = Interlocked.Exchange(ref _dropUploadAfter, -1);
+        var dropAfter = local.Contains(_dropUploadOf, StringComparison.Ordinal)
+            ? Interlocked.Exchange(ref _dropUploadAfter, -1)
+            : -1;
+        var shorten = Interlocked.Exchange(ref _shortenNextUpload, 0);
         long total = 0;
         await using (var file = new FileStream(local, FileMode.Create, FileAccess.Write, FileShare.Read))
         {
@@ -399,6 +413,8 @@ internal sealed class WebHdfsTestServer : IAsyncDisposable
                 total += read;
                 Interlocked.Add(ref _received, read);
             }
+
+            file.SetLength(Math.Max(0, total - shorten));
         }
 
         context.Response.StatusCode = 201;
