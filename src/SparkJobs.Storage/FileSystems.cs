@@ -22,7 +22,7 @@ public sealed class FileSystems
     /// </summary>
     /// <param name="configuration">The Hadoop configuration; <c>$HADOOP_CONF_DIR</c>'s site files when null.</param>
     /// <param name="options">WebHDFS timeouts and retries; the defaults when null.</param>
-    /// <returns>The registry.</returns>
+    /// <returns>The registry; its WebHDFS client keeps its connections for the life of the process.</returns>
     public static FileSystems CreateDefault(HadoopConfiguration? configuration = null, WebHdfsOptions? options = null)
     {
         var webHdfs = new WebHdfsFileSystem(configuration ?? HadoopConfiguration.Load(), options);

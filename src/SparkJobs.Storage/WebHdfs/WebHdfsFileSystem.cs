@@ -139,6 +139,11 @@ public sealed class WebHdfsFileSystem : IFileSystem, IDisposable
             parameters.Add(("length", limit.ToString(CultureInfo.InvariantCulture)));
         }
 
+        if (_options.NoRedirect)
+        {
+            parameters.Add(("noredirect", "true"));
+        }
+
         var dataNode = await CallAsync(HttpMethod.Get, file, "OPEN", parameters, idempotent: true,
             (r, ct) => LocationAsync(r, "OPEN", file, ct), cancellationToken, ownsResponse: true);
         return await CallAsync<Stream>(HttpMethod.Get, file, "OPEN", dataNode, idempotent: true,
@@ -147,6 +152,11 @@ public sealed class WebHdfsFileSystem : IFileSystem, IDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>The returned stream uploads while it is written: the PUT to the DataNode starts here with a
+    /// chunked body fed straight from each write, so no more than one write's buffer is held in memory.
+    /// The DataNode's answer is awaited on dispose, which throws <see cref="WebHdfsException"/> when the
+    /// upload failed; a failed upload may leave a shorter file, so write to a temporary name and rename
+    /// it into place where readers must never see a partial file.</remarks>
     public async Task<Stream> CreateAsync(
         StoragePath file, bool overwrite, CancellationToken cancellationToken = default)
     {

@@ -112,6 +112,8 @@ public sealed class WebHdfsFileSystemTests : IAsyncLifetime
         Assert.Equal(new[] { "namenode", "datanode" }, creates.Select(r => r.Node).ToArray());
         Assert.Equal(noRedirect, creates[0].Query.Contains("noredirect=true", StringComparison.Ordinal));
         Assert.Contains("overwrite=true", creates[1].Query, StringComparison.Ordinal);
+        var open = _server.Requests.First(r => r.Op == "OPEN");
+        Assert.Equal(noRedirect, open.Query.Contains("noredirect=true", StringComparison.Ordinal));
     }
 
     [Fact]
