@@ -15,8 +15,9 @@ namespace SparkJobs.Storage.WebHdfs;
 /// answered with the body again and because DataNode addresses go through the same
 /// <c>webhdfs.address.*</c> map. Idempotent calls (GETFILESTATUS, LISTSTATUS, OPEN, MKDIRS, and
 /// CREATE's first step, which only picks a DataNode) are retried on connection failures, timeouts
-/// and 5xx answers with a doubling delay; RENAME, DELETE and the upload itself are retried only when
-/// the connection could not be opened, since then the server never saw them.
+/// and 5xx answers with a doubling delay; RENAME and DELETE are retried only when the connection could
+/// not be opened, since then the server never saw them. The upload (CREATE's second step) is never
+/// retried: its body is the caller's stream, already consumed.
 /// </remarks>
 public sealed class WebHdfsFileSystem : IFileSystem, IDisposable
 {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Time.Testing;
 using SparkJobs.Storage.WebHdfs;
 
 namespace SparkJobs.Storage.Tests.WebHdfs;
@@ -320,6 +321,23 @@ public sealed class WebHdfsFileSystemTests : IAsyncLifetime
 
         Assert.Contains($"could not reach http://127.0.0.1:{closedPort}/", error.Message, StringComparison.Ordinal);
         Assert.Contains("webhdfs.address.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoAnswer_TimesOutOnTheClockAndSaysSo()
+    {
+        var clock = new FakeTimeProvider();
+        var options = new WebHdfsOptions { RequestTimeout = TimeSpan.FromSeconds(30), MaxRetries = 0 };
+        using var fs = new WebHdfsFileSystem(_server.Configuration(), options, clock);
+        _server.HangNext();
+
+        var call = fs.GetStatusAsync(P("/slow"));
+        Assert.True(await _server.WaitForRequestsAsync(1), "the request never reached the server");
+        clock.Advance(TimeSpan.FromSeconds(30));
+        var error = await Assert.ThrowsAsync<WebHdfsException>(() => call);
+
+        Assert.Contains("got no answer from http://127.0.0.1:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("within 30 s", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,6 +28,8 @@ internal sealed class WebHdfsTestServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, string> _owners = new(StringComparer.Ordinal);
     private int _failNext;
+    private int _hangNext;
+    private readonly TaskCompletionSource _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _dropUploadAfter = -1;
     private string _dropUploadOf = string.Empty;
     private int _shortenNextUpload;
@@ -108,6 +110,9 @@ internal sealed class WebHdfsTestServer : IAsyncDisposable
     /// <summary>Makes the next requests fail with a bare 503, as a restarting server or a proxy would.</summary>
     public void FailNext(int count) => Interlocked.Exchange(ref _failNext, count);
 
+    /// <summary>Makes the next request get no answer until the client gives up or the server stops.</summary>
+    public void HangNext() => Interlocked.Exchange(ref _hangNext, 1);
+
     /// <summary>Makes the next DataNode upload (whose path contains <paramref name="pathPart"/>) drop its
     /// connection after receiving this many bytes.</summary>
     public void DropNextUploadAfter(long bytes, string pathPart = "")
@@ -129,11 +134,17 @@ internal sealed class WebHdfsTestServer : IAsyncDisposable
     }
 
     /// <summary>Waits until DataNode uploads have received at least this many bytes, or gives up.</summary>
-    public async Task<bool> WaitForReceivedAsync(long bytes)
+    public Task<bool> WaitForReceivedAsync(long bytes) => WaitUntilAsync(() => ReceivedBytes >= bytes);
+
+    /// <summary>Waits until at least this many requests have arrived, or gives up.</summary>
+    public Task<bool> WaitForRequestsAsync(int count) => WaitUntilAsync(() => Requests.Count >= count);
+
+    // A condition wait with a generous cap, so that a broken client fails the test instead of hanging it.
+    private static async Task<bool> WaitUntilAsync(Func<bool> condition)
     {
         for (var i = 0; i < 2000; i++)
         {
-            if (ReceivedBytes >= bytes)
+            if (condition())
             {
                 return true;
             }
@@ -147,6 +158,7 @@ internal sealed class WebHdfsTestServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _openGate?.Release.TrySetResult();
+        _stopping.TrySetResult();
         await _app.StopAsync();
         await _app.DisposeAsync();
         _dir.Dispose();
@@ -193,6 +205,12 @@ internal sealed class WebHdfsTestServer : IAsyncDisposable
             query["user.name"].ToString(),
             context.Request.Host.Value ?? string.Empty,
             context.Request.QueryString.Value ?? string.Empty));
+
+        if (Interlocked.Exchange(ref _hangNext, 0) == 1)
+        {
+            await Task.WhenAny(_stopping.Task, Task.Delay(Timeout.Infinite, context.RequestAborted));
+            return;
+        }
 
         if (Interlocked.Decrement(ref _failNext) >= 0)
         {
