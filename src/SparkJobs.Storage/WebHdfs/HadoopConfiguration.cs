@@ -23,7 +23,8 @@ namespace SparkJobs.Storage.WebHdfs;
 /// </list>
 /// <c>dfs.http.policy=HTTPS_ONLY</c> switches steps 3 to 5 to https and <c>dfs.namenode.https-address</c>
 /// (default port 9871). <c>webhdfs://host:port</c> talks to <c>http://host:port</c> and <c>swebhdfs://</c> to
-/// https, after the explicit map. The user is <c>user.name</c>, else <c>$HADOOP_USER_NAME</c>, else the OS user.
+/// https, after the explicit map. The user is <c>user.name</c>, else <c>$HADOOP_USER_NAME</c>, else inside a
+/// YARN container the submitter YARN names in <c>$USER</c>, else the OS user.
 /// </remarks>
 public sealed partial class HadoopConfiguration
 {
@@ -200,7 +201,21 @@ public sealed partial class HadoopConfiguration
             properties[key] = value;
         }
 
-        return new HadoopConfiguration(properties, sources, environment(UserNameVariable));
+        return new HadoopConfiguration(properties, sources, EnvironmentUser(environment));
+    }
+
+    // Inside a YARN container (CONTAINER_ID is set) the process may run as the NodeManager's account,
+    // while USER names the application's submitter, the user a job should act as.
+    private static string? EnvironmentUser(Func<string, string?> environment)
+    {
+        if (environment(UserNameVariable) is { Length: > 0 } hadoopUser)
+        {
+            return hadoopUser;
+        }
+
+        return environment("CONTAINER_ID") is { Length: > 0 } && environment("USER") is { Length: > 0 } yarnUser
+            ? yarnUser
+            : null;
     }
 
     private static void ReadSiteFile(string file, Dictionary<string, string> properties)

@@ -144,6 +144,23 @@ public sealed class HadoopConfigurationTests
     }
 
     [Fact]
+    public void UserName_InsideAYarnContainer_IsTheSubmitterYarnNames()
+    {
+        var container = new Dictionary<string, string>
+        {
+            ["CONTAINER_ID"] = "container_1_0001_01_000002",
+            ["USER"] = "sparkjobs",
+        };
+        var outside = new Dictionary<string, string> { ["USER"] = "someone" };
+
+        var inYarn = HadoopConfiguration.Load(null, null, v => container.GetValueOrDefault(v));
+        var elsewhere = HadoopConfiguration.Load(null, null, v => outside.GetValueOrDefault(v));
+
+        Assert.Equal("sparkjobs", inYarn.UserName);
+        Assert.Equal(Environment.UserName, elsewhere.UserName);
+    }
+
+    [Fact]
     public void Get_ExpandsReferencesAndOverridesWinOverFiles()
     {
         using var dir = new TempDir();
