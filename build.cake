@@ -4,6 +4,9 @@
 //   Package   publish the jobs and assemble the workflow application under artifacts/apps/
 //   Pipeline  install the data set if missing, Package, run workflows/fashion-mnist with oozie-lite
 //   Bench     run the benchmarks of bench/ and write artifacts/bench/results.json
+//   Deploy    upload a packaged application to HDFS: --hdfs-path=hdfs://nn:8020/user/me/sparkjobs/apps/fashion-mnist
+//             [--app-dir=artifacts/apps/fashion-mnist]; --define=KEY=VALUE become Hadoop properties (user.name,
+//             webhdfs.address.<authority>=http://host:port); $HADOOP_CONF_DIR is read when set
 // Options: --configuration=Release|Debug, --define=KEY=VALUE (repeatable, passed to the Pipeline run as -D).
 
 using System.Text.RegularExpressions;
@@ -208,6 +211,26 @@ Task("Bench").IsDependentOn("Build").Does(() =>
     EnsureDirectoryExists(bench);
     Run("dotnet", $"bench/SparkJobs.Bench/bin/{configuration}/net10.0/sparkjobs-bench.dll --dataset {datasetDir} "
         + $"--scratch {bench.Combine("scratch")} --json {bench.CombineWithFilePath("results.json")}");
+});
+
+Task("Deploy").Does(() =>
+{
+    var appDir = MakeAbsolute(Directory(Argument("app-dir", "artifacts/apps/fashion-mnist")));
+    var hdfsPath = Argument("hdfs-path", "");
+    if (hdfsPath.Length == 0)
+    {
+        throw new CakeException("--hdfs-path is required, for example "
+            + "--hdfs-path=hdfs://namenode:8020/user/$USER/sparkjobs/apps/fashion-mnist");
+    }
+
+    if (!DirectoryExists(appDir))
+    {
+        throw new CakeException($"{appDir} does not exist; run ./build.sh --target=Package first.");
+    }
+
+    DotNetBuild("src/SparkJobs.Deploy/SparkJobs.Deploy.csproj", new DotNetBuildSettings { Configuration = configuration });
+    Run("dotnet", $"src/SparkJobs.Deploy/bin/{configuration}/net10.0/sparkjobs-deploy.dll \"{appDir}\" \"{hdfsPath}\""
+        + string.Concat(defines.Select(d => $" -D \"{d}\"")));
 });
 
 RunTarget(target);

@@ -1,3 +1,5 @@
+using SparkJobs.Storage.WebHdfs;
+
 namespace SparkJobs.Storage;
 
 /// <summary>Finds the file system that serves a path's scheme.</summary>
@@ -13,6 +15,22 @@ public sealed class FileSystems
 
     /// <summary>Gets a registry with only the local file system, for embedded runs.</summary>
     public static FileSystems Default { get; } = new();
+
+    /// <summary>
+    /// Creates a registry with the local file system and WebHDFS for <c>hdfs://</c>, <c>webhdfs://</c> and
+    /// <c>swebhdfs://</c>, configured from <paramref name="configuration"/>.
+    /// </summary>
+    /// <param name="configuration">The Hadoop configuration; <c>$HADOOP_CONF_DIR</c>'s site files when null.</param>
+    /// <param name="options">WebHDFS timeouts and retries; the defaults when null.</param>
+    /// <returns>The registry; its WebHDFS client keeps its connections for the life of the process.</returns>
+    public static FileSystems CreateDefault(HadoopConfiguration? configuration = null, WebHdfsOptions? options = null)
+    {
+        var webHdfs = new WebHdfsFileSystem(configuration ?? HadoopConfiguration.Load(), options);
+        return new FileSystems()
+            .Register("hdfs", webHdfs)
+            .Register("webhdfs", webHdfs)
+            .Register("swebhdfs", webHdfs);
+    }
 
     /// <summary>Registers the file system for a scheme, replacing any earlier one.</summary>
     /// <param name="scheme">The scheme, for example <c>hdfs</c>.</param>

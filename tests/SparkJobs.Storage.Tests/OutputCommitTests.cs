@@ -1,14 +1,26 @@
+using SparkJobs.Storage.Tests.WebHdfs;
+using SparkJobs.Storage.WebHdfs;
+
 namespace SparkJobs.Storage.Tests;
 
-public sealed class OutputCommitTests
+/// <summary>The output-commit contract, run on every file system that jobs write to.</summary>
+public abstract class OutputCommitTests
 {
-    private readonly IFileSystem _fs = LocalFileSystem.Instance;
+    private IFileSystem _fs = null!;
+
+    /// <summary>Gets a fresh, empty directory on the file system under test.</summary>
+    protected StoragePath Root { get; private set; } = null!;
+
+    protected void Use(IFileSystem fs, StoragePath root)
+    {
+        _fs = fs;
+        Root = root;
+    }
 
     [Fact]
     public async Task Commit_MovesFilesIntoPlaceAndWritesSuccessLast()
     {
-        using var dir = new TempDir();
-        var output = dir.Root.Combine("out");
+        var output = Root.Combine("out");
 
         await using (var commit = await OutputCommit.BeginAsync(_fs, output))
         {
@@ -25,8 +37,7 @@ public sealed class OutputCommitTests
     [Fact]
     public async Task Dispose_WithoutCommit_KeepsThePreviousOutputWhole()
     {
-        using var dir = new TempDir();
-        var output = dir.Root.Combine("out");
+        var output = Root.Combine("out");
         await using (var first = await OutputCommit.BeginAsync(_fs, output))
         {
             await _fs.WriteAllTextAsync(first.WorkPath.Combine("model.bin"), "v1");
@@ -46,8 +57,7 @@ public sealed class OutputCommitTests
     [Fact]
     public async Task Commit_OverPreviousOutput_RemovesFilesTheNewOutputDoesNotHave()
     {
-        using var dir = new TempDir();
-        var output = dir.Root.Combine("out");
+        var output = Root.Combine("out");
         await using (var first = await OutputCommit.BeginAsync(_fs, output))
         {
             await _fs.WriteAllTextAsync(first.WorkPath.Combine("old.txt"), "old");
@@ -67,8 +77,7 @@ public sealed class OutputCommitTests
     [Fact]
     public async Task Begin_OnAFile_SaysToPassADirectory()
     {
-        using var dir = new TempDir();
-        var file = dir.Root.Combine("file.txt");
+        var file = Root.Combine("file.txt");
         await _fs.WriteAllTextAsync(file, "x");
 
         var error = await Assert.ThrowsAsync<StorageException>(() => OutputCommit.BeginAsync(_fs, file));
@@ -79,14 +88,41 @@ public sealed class OutputCommitTests
     [Fact]
     public async Task ListDataFiles_SkipsHiddenAndMarkerFiles()
     {
-        using var dir = new TempDir();
-        await _fs.WriteAllTextAsync(dir.Root.Combine("a/part-0.parquet"), "x");
-        await _fs.WriteAllTextAsync(dir.Root.Combine("a/_SUCCESS"), "");
-        await _fs.WriteAllTextAsync(dir.Root.Combine("_temporary/x/part-1.parquet"), "x");
-        await _fs.WriteAllTextAsync(dir.Root.Combine(".part-0.crc"), "x");
+        await _fs.WriteAllTextAsync(Root.Combine("a/part-0.parquet"), "x");
+        await _fs.WriteAllTextAsync(Root.Combine("a/_SUCCESS"), "");
+        await _fs.WriteAllTextAsync(Root.Combine("_temporary/x/part-1.parquet"), "x");
+        await _fs.WriteAllTextAsync(Root.Combine(".part-0.crc"), "x");
 
-        var files = await _fs.ListDataFilesAsync(dir.Root);
+        var files = await _fs.ListDataFilesAsync(Root);
 
         Assert.Equal(new[] { "part-0.parquet" }, files.Select(f => f.Path.Name).ToArray());
+    }
+}
+
+public sealed class LocalOutputCommitTests : OutputCommitTests, IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public LocalOutputCommitTests() => Use(LocalFileSystem.Instance, _dir.Root);
+
+    public void Dispose() => _dir.Dispose();
+}
+
+public sealed class WebHdfsOutputCommitTests : OutputCommitTests, IAsyncLifetime
+{
+    private WebHdfsTestServer _server = null!;
+    private WebHdfsFileSystem _fs = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = await WebHdfsTestServer.StartAsync();
+        _fs = new WebHdfsFileSystem(_server.Configuration());
+        Use(_fs, WebHdfsTestServer.Path("/user/alice/jobs"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _fs.Dispose();
+        await _server.DisposeAsync();
     }
 }
