@@ -16,6 +16,7 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         "admin -version|-status | version";
 
     private static readonly string Ruler = new('-', 132);
+    private static readonly string[] AppFiles = ["workflow.xml", "coordinator.xml", "bundle.xml"];
 
     private const string Version = "5.2.1-oozie-lite-0.1.0";
 
@@ -89,6 +90,14 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         var configFile = args.Required("config");
         var user = Environment.UserName;
         var properties = WorkflowLoader.LoadConfigFile(configFile);
+        if (CoordinatorCli.Handles(properties, args.Defines))
+        {
+            var coordinators = new CoordinatorCli(stdout, stderr, time);
+            return args.Has("dryrun")
+                ? await coordinators.DryRunAsync(properties, args.Defines, configFile, args.Has("json"))
+                : await coordinators.SubmitAsync(properties, args.Defines, configFile);
+        }
+
         var prepared = await WorkflowLoader.PrepareAsync(
             properties, args.Defines, user, configFile, FileSystems.Default);
         if (args.Has("dryrun"))
@@ -247,12 +256,18 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         var path = args.Positional[0];
         if (Directory.Exists(path))
         {
-            path = Path.Combine(path, "workflow.xml");
+            path = AppFiles.Select(f => Path.Combine(path, f))
+                .FirstOrDefault(File.Exists) ?? Path.Combine(path, "workflow.xml");
         }
 
         if (!File.Exists(path))
         {
             throw new UsageException($"'{path}' does not exist.");
+        }
+
+        if (CoordinatorCli.RootElement(path) is "coordinator-app" or "bundle-app")
+        {
+            return new CoordinatorCli(stdout, stderr, time).Validate(path, CoordinatorCli.RootElement(path)!);
         }
 
         var (_, errors) = WorkflowLoader.Check(File.ReadAllText(path), path);
