@@ -36,6 +36,8 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
             "job" => await JobAsync(parsed),
             "jobs" => Jobs(parsed),
             "validate" => Validate(parsed),
+            "server" => await new CoordinatorCli(stdout, stderr, time).ServerAsync(
+                parsed.Has("once"), TimeSpan.FromSeconds(10), CancellationToken.None),
             "admin" => Admin(parsed),
             "version" => Print($"Oozie client build version: {Version}"),
             "help" or "-help" => Print(Hint),
@@ -56,6 +58,15 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         if (args.Has("run") || args.Has("dryrun"))
         {
             return await RunOrDryRunAsync(args);
+        }
+
+        foreach (var op in new[] { "info", "kill", "suspend", "resume" })
+        {
+            if (args.Options.GetValueOrDefault(op) is { } coordId && coordId.EndsWith("-C", StringComparison.Ordinal))
+            {
+                var coordinators = new CoordinatorCli(stdout, stderr, time);
+                return op == "info" ? coordinators.Info(coordId) : coordinators.Control(coordId, op);
+            }
         }
 
         if (args.Options.GetValueOrDefault("info") is { } infoId)
