@@ -6,7 +6,8 @@ internal sealed class CliArguments
     // Options that take no value; every other option takes the next argument.
     private static readonly HashSet<string> Flags = new(StringComparer.Ordinal)
     {
-        "run", "dryrun", "submit", "version", "status", "verbose", "help",
+        "run", "dryrun", "submit", "version", "status", "verbose", "help", "json", "refresh", "nocleanup", "failed",
+        "once",
     };
 
     public string Command { get; private init; } = string.Empty;

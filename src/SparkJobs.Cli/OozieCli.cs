@@ -17,6 +17,7 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         "admin -version|-status | version";
 
     private static readonly string Ruler = new('-', 132);
+    private static readonly string[] AppFiles = ["workflow.xml", "coordinator.xml", "bundle.xml"];
 
     private const string Version = "5.2.1-oozie-lite-0.1.0";
 
@@ -41,6 +42,8 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
             "job" => await JobAsync(parsed),
             "jobs" => Jobs(parsed),
             "validate" => Validate(parsed),
+            "server" => await new CoordinatorCli(stdout, stderr, time).ServerAsync(
+                parsed.Has("once"), TimeSpan.FromSeconds(10), CancellationToken.None),
             "admin" => Admin(parsed),
             "version" => Print($"Oozie client build version: {Version}"),
             "help" or "-help" => Print(Hint),
@@ -88,6 +91,15 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         if (args.Has("run") || args.Has("dryrun"))
         {
             return await RunOrDryRunAsync(args);
+        }
+
+        foreach (var op in new[] { "info", "kill", "suspend", "resume" })
+        {
+            if (args.Options.GetValueOrDefault(op) is { } coordId && coordId.EndsWith("-C", StringComparison.Ordinal))
+            {
+                var coordinators = new CoordinatorCli(stdout, stderr, time);
+                return op == "info" ? coordinators.Info(coordId) : coordinators.Control(coordId, op);
+            }
         }
 
         if (args.Options.GetValueOrDefault("info") is { } infoId)
@@ -181,6 +193,14 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         var configFile = args.Required("config");
         var user = Environment.UserName;
         var properties = WorkflowLoader.LoadConfigFile(configFile);
+        if (CoordinatorCli.Handles(properties, args.Defines))
+        {
+            var coordinators = new CoordinatorCli(stdout, stderr, time);
+            return args.Has("dryrun")
+                ? await coordinators.DryRunAsync(properties, args.Defines, configFile, args.Has("json"))
+                : await coordinators.SubmitAsync(properties, args.Defines, configFile);
+        }
+
         var prepared = await WorkflowLoader.PrepareAsync(
             properties, args.Defines, user, configFile, FileSystems.Default);
         foreach (var warning in prepared.Warnings)
@@ -332,12 +352,18 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         var path = args.Positional[0];
         if (Directory.Exists(path))
         {
-            path = Path.Combine(path, "workflow.xml");
+            path = AppFiles.Select(f => Path.Combine(path, f))
+                .FirstOrDefault(File.Exists) ?? Path.Combine(path, "workflow.xml");
         }
 
         if (!File.Exists(path))
         {
             throw new UsageException($"'{path}' does not exist.");
+        }
+
+        if (CoordinatorCli.RootElement(path) is "coordinator-app" or "bundle-app")
+        {
+            return new CoordinatorCli(stdout, stderr, time).Validate(path, CoordinatorCli.RootElement(path)!);
         }
 
         var (_, errors) = WorkflowLoader.Check(File.ReadAllText(path), path);
