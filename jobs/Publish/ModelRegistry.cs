@@ -81,7 +81,7 @@ internal sealed class ModelRegistry(IFileSystem fs, StoragePath root, TimeProvid
                 + "Train longer or lower minAccuracy if this model is good enough.");
         }
 
-        var staging = root.Combine(OutputCommit.TemporaryDirectory).Combine("publish_" + Guid.NewGuid().ToString("N")[..12]);
+        var staging = TemporaryPath("publish_");
         await fs.CreateDirectoryAsync(staging, cancellationToken);
         try
         {
@@ -197,7 +197,9 @@ internal sealed class ModelRegistry(IFileSystem fs, StoragePath root, TimeProvid
             ["accuracy"] = accuracy,
             ["model"] = request.Model.ToString(),
             ["evaluation"] = request.Evaluation.ToString(),
-            ["inputData"] = request.InputData is null ? null : await DescribeDataAsync(request.InputData, cancellationToken),
+            ["inputData"] = request.InputData is null
+                ? null
+                : await DescribeDataAsync(request.InputData, cancellationToken),
             ["properties"] = properties,
             ["training"] = history?.DeepClone(),
             ["files"] = files,
@@ -248,7 +250,8 @@ internal sealed class ModelRegistry(IFileSystem fs, StoragePath root, TimeProvid
         for (var attempt = 0; attempt < 100; attempt++)
         {
             var versions = await ListVersionsAsync(cancellationToken);
-            var next = "v" + ((versions.Count == 0 ? 0 : VersionNumber(versions[^1])) + 1).ToString(CultureInfo.InvariantCulture);
+            var last = versions.Count == 0 ? 0 : VersionNumber(versions[^1]);
+            var next = "v" + (last + 1).ToString(CultureInfo.InvariantCulture);
             var target = root.Combine(next);
             if (await fs.RenameAsync(staging, target, cancellationToken))
             {
@@ -262,7 +265,7 @@ internal sealed class ModelRegistry(IFileSystem fs, StoragePath root, TimeProvid
     private async Task SetCurrentAsync(string version, CancellationToken cancellationToken)
     {
         var pointer = root.Combine(CurrentPointer);
-        var temporary = root.Combine(OutputCommit.TemporaryDirectory).Combine("current_" + Guid.NewGuid().ToString("N")[..12]);
+        var temporary = TemporaryPath("current_");
         await fs.WriteAllTextAsync(temporary, version + "\n", cancellationToken);
         await fs.DeleteAsync(pointer, recursive: false, cancellationToken);
         if (!await fs.RenameAsync(temporary, pointer, cancellationToken))
@@ -270,6 +273,9 @@ internal sealed class ModelRegistry(IFileSystem fs, StoragePath root, TimeProvid
             throw new StorageException($"Could not move the current pointer '{pointer}' to {version}.");
         }
     }
+
+    private StoragePath TemporaryPath(string prefix) =>
+        root.Combine(OutputCommit.TemporaryDirectory).Combine(prefix + Guid.NewGuid().ToString("N")[..12]);
 
     private async Task DeleteIfEmptyAsync(StoragePath dir)
     {

@@ -32,7 +32,9 @@ public interface IFileSystem
     /// <exception cref="StorageException">The file does not exist.</exception>
     Task<Stream> OpenReadAsync(StoragePath file, CancellationToken cancellationToken = default);
 
-    /// <summary>Creates (or with <paramref name="overwrite"/> replaces) a file and returns a stream to write it.</summary>
+    /// <summary>
+    /// Creates (or with <paramref name="overwrite"/> replaces) a file and returns a stream to write it.
+    /// </summary>
     /// <param name="file">The file; its parent directories are created.</param>
     /// <param name="overwrite">Whether an existing file may be replaced.</param>
     /// <param name="cancellationToken">Cancels the request.</param>

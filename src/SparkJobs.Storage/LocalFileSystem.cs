@@ -26,7 +26,8 @@ public sealed class LocalFileSystem : IFileSystem
     }
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<FileStatus>> ListAsync(StoragePath directory, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<FileStatus>> ListAsync(
+        StoragePath directory, CancellationToken cancellationToken = default)
     {
         var local = Local(directory);
         if (!Directory.Exists(local))
@@ -93,7 +94,8 @@ public sealed class LocalFileSystem : IFileSystem
     }
 
     /// <inheritdoc/>
-    public Task<bool> RenameAsync(StoragePath source, StoragePath destination, CancellationToken cancellationToken = default)
+    public Task<bool> RenameAsync(
+        StoragePath source, StoragePath destination, CancellationToken cancellationToken = default)
     {
         var from = Local(source);
         var to = Local(destination);
@@ -125,7 +127,8 @@ public sealed class LocalFileSystem : IFileSystem
         {
             if (!recursive && Directory.EnumerateFileSystemEntries(local).Any())
             {
-                throw new StorageException($"Directory '{path}' is not empty; delete it recursively or empty it first.");
+                throw new StorageException(
+                    $"Directory '{path}' is not empty; delete it recursively or empty it first.");
             }
 
             Directory.Delete(local, recursive);

@@ -67,7 +67,8 @@ public sealed record StoragePath
         var trimmed = text.Trim();
         if (trimmed.Length == 0)
         {
-            throw new StorageException("An empty path was given; pass a path such as /data/x or hdfs://nn:8020/data/x.");
+            throw new StorageException(
+                "An empty path was given; pass a path such as /data/x or hdfs://nn:8020/data/x.");
         }
 
         var schemeEnd = trimmed.IndexOf("://", StringComparison.Ordinal);
@@ -120,7 +121,8 @@ public sealed record StoragePath
         ArgumentNullException.ThrowIfNull(relative);
         if (relative.StartsWith('/'))
         {
-            throw new ArgumentException($"'{relative}' is absolute; pass a name relative to '{this}'.", nameof(relative));
+            throw new ArgumentException(
+                $"'{relative}' is absolute; pass a name relative to '{this}'.", nameof(relative));
         }
 
         return new StoragePath(Scheme, Authority, Normalize(Path.TrimEnd('/') + "/" + relative));

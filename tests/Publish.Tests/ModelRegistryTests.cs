@@ -73,7 +73,8 @@ public sealed class ModelRegistryTests : IDisposable
         var request = await MakeRequestAsync(accuracy: 0.5) with { MinAccuracy = 0.8 };
         var registry = new ModelRegistry(_fs, Root.Combine("registry"), _time);
 
-        var error = await Assert.ThrowsAsync<JobException>(() => registry.PublishAsync(request, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<JobException>(
+            () => registry.PublishAsync(request, CancellationToken.None));
 
         Assert.Contains("below the minimum 0.8", error.Message, StringComparison.Ordinal);
         Assert.Empty(await registry.ListVersionsAsync(CancellationToken.None));
@@ -87,7 +88,8 @@ public sealed class ModelRegistryTests : IDisposable
         File.Delete(Path.Combine(request.Model.LocalPath, "_SUCCESS"));
         var registry = new ModelRegistry(_fs, Root.Combine("registry"), _time);
 
-        var error = await Assert.ThrowsAsync<JobException>(() => registry.PublishAsync(request, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<JobException>(
+            () => registry.PublishAsync(request, CancellationToken.None));
 
         Assert.Contains("has no _SUCCESS marker", error.Message, StringComparison.Ordinal);
         Assert.Contains(request.Model.ToString(), error.Message, StringComparison.Ordinal);
@@ -143,6 +145,7 @@ public sealed class ModelRegistryTests : IDisposable
         await _fs.WriteAllTextAsync(data.Combine("train/part-0.csv"), "label\n1\n");
         await _fs.WriteAllTextAsync(data.Combine("test/part-0.csv"), "label\n3\n");
         await _fs.TouchAsync(data.Combine("_SUCCESS"));
-        return new PublishRequest(model, evaluation, data, "wf-1", new Dictionary<string, string> { ["epochs"] = "10" }, null);
+        var properties = new Dictionary<string, string> { ["epochs"] = "10" };
+        return new PublishRequest(model, evaluation, data, "wf-1", properties, null);
     }
 }

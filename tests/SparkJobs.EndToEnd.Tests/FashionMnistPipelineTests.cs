@@ -145,8 +145,9 @@ public sealed partial class FashionMnistPipelineTests : IDisposable
         var app = Path.Combine(_dir, "app");
         CopyDirectory(Repository.PackagedApp, app);
         var workflow = Path.Combine(app, "workflow.xml");
-        File.WriteAllText(workflow, File.ReadAllText(workflow).Replace("<ok to=\"preprocess\"/>", "<ok to=\"preprocess\">",
-            StringComparison.Ordinal));
+        var broken = File.ReadAllText(workflow)
+            .Replace("<ok to=\"preprocess\"/>", "<ok to=\"preprocess\">", StringComparison.Ordinal);
+        File.WriteAllText(workflow, broken);
 
         var run = await RunPipelineAsync($"oozie.wf.application.path=file://{app}");
 
