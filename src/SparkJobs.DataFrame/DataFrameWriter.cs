@@ -123,7 +123,11 @@ public sealed class DataFrameWriter
     public async Task SaveUncommittedAsync(StoragePath directory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        await _frame.Session.FileSystems.For(directory).CreateDirectoryAsync(directory, cancellationToken);
+        if (!_frame.Session.WritesNothing)
+        {
+            await _frame.Session.FileSystems.For(directory).CreateDirectoryAsync(directory, cancellationToken);
+        }
+
         await _frame.Session.Engine.WriteFilesAsync(Operation, directory, string.Empty, cancellationToken);
     }
 }

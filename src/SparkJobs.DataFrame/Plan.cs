@@ -78,6 +78,60 @@ public sealed record WithRowId(LogicalPlan Input, string Name) : LogicalPlan;
 /// <param name="Partitions">The number of partitions.</param>
 public sealed record Repartition(LogicalPlan Input, int Partitions) : LogicalPlan;
 
+/// <summary>Removes duplicate rows, as Spark's <c>dropDuplicates</c>; nulls are equal to each other here.</summary>
+/// <param name="Input">The input.</param>
+/// <param name="Subset">The key columns; empty means whole rows. Which row of a group survives is unspecified.</param>
+public sealed record Deduplicate(LogicalPlan Input, IReadOnlyList<string> Subset) : LogicalPlan;
+
+/// <summary>The kinds of join, named as Spark's <c>join(..., how)</c> names them.</summary>
+public enum JoinType
+{
+    /// <summary>Rows with a match on both sides.</summary>
+    Inner,
+
+    /// <summary>All left rows, with nulls where the right has no match.</summary>
+    Left,
+
+    /// <summary>All right rows, with nulls where the left has no match.</summary>
+    Right,
+
+    /// <summary>All rows of both sides.</summary>
+    Full,
+
+    /// <summary>Left rows that have a match; only the left columns.</summary>
+    LeftSemi,
+
+    /// <summary>Left rows that have no match; only the left columns.</summary>
+    LeftAnti,
+}
+
+/// <summary>
+/// Joins two inputs on equal key columns (Spark's <c>join(other, on=[names], how)</c>): the keys come first and
+/// once, then the other left columns, then the other right columns. Null keys never match.
+/// </summary>
+/// <param name="Left">The left input.</param>
+/// <param name="Right">The right input.</param>
+/// <param name="Using">The key column names, present on both sides.</param>
+/// <param name="Type">The kind of join.</param>
+public sealed record Join(LogicalPlan Left, LogicalPlan Right, IReadOnlyList<string> Using, JoinType Type)
+    : LogicalPlan;
+
+/// <summary>
+/// Keeps each row with a probability (Spark's <c>sample(fraction, seed)</c>, without replacement). The engines
+/// draw different random numbers, so the same seed picks different rows on each; only the rate is shared.
+/// </summary>
+/// <param name="Input">The input.</param>
+/// <param name="Fraction">The probability of keeping a row, in [0, 1].</param>
+/// <param name="Seed">The seed, for the same rows on every run of one engine.</param>
+public sealed record Sample(LogicalPlan Input, double Fraction, long Seed) : LogicalPlan;
+
+/// <summary>
+/// A query in SQL text, for what the plan cannot say. The text reaches the engine as it is, so it must be in
+/// the common subset of Spark SQL and DuckDB SQL; prefer the other nodes, which mean the same everywhere.
+/// </summary>
+/// <param name="Query">The SELECT statement.</param>
+public sealed record SqlQuery(string Query) : LogicalPlan;
+
 /// <summary>What happens when a write's output directory already holds data.</summary>
 public enum SaveMode
 {

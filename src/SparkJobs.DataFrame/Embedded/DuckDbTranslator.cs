@@ -48,6 +48,10 @@ internal sealed class DuckDbTranslator
             WithRowId r => $"SELECT *, CAST(row_number() OVER () - 1 AS BIGINT) AS {DuckDbSql.Identifier(r.Name)} "
                 + $"FROM {From(r.Input)}",
             Repartition r => Translate(r.Input),
+            Deduplicate d => DeduplicateSql(d),
+            Join j => JoinSql(j),
+            Sample s => SampleSql(s),
+            SqlQuery q => $"SELECT * FROM ({q.Query}) AS _q{_aliases++}",
             _ => throw new DataFrameException($"The embedded engine cannot translate plan node {plan.GetType().Name}."),
         };
     }
@@ -226,6 +230,68 @@ internal sealed class DuckDbTranslator
         var casts = wide.Select(f =>
             $"CAST({DuckDbSql.Identifier(f.Name)} AS BIGINT) AS {DuckDbSql.Identifier(f.Name)}");
         return $"SELECT * REPLACE ({string.Join(", ", casts)}) FROM ({sql}) AS _q{_aliases++}";
+    }
+
+    private string DeduplicateSql(Deduplicate d)
+    {
+        if (d.Subset.Count == 0)
+        {
+            return $"SELECT DISTINCT * FROM {From(d.Input)}";
+        }
+
+        var keys = Subset(SchemaOf(d.Input), d.Subset, "DropDuplicates").Select(f => DuckDbSql.Identifier(f.Name));
+        var rank = $"_dedupe{_aliases}";
+        return $"SELECT * EXCLUDE ({rank}) FROM (SELECT *, row_number() OVER (PARTITION BY {string.Join(", ", keys)}) "
+            + $"AS {rank} FROM {From(d.Input)}) AS _q{_aliases++} WHERE {rank} = 1";
+    }
+
+    private string JoinSql(Join j)
+    {
+        var left = SchemaOf(j.Left);
+        var right = SchemaOf(j.Right);
+        var keys = j.Using.Select(k => (
+            Left: left.Find(k)?.Name ?? throw MissingKey(k, "left", left),
+            Right: right.Find(k)?.Name ?? throw MissingKey(k, "right", right))).ToList();
+        var l = $"_l{_aliases}";
+        var r = $"_r{_aliases++}";
+        string Q(string side, string name) => $"{side}.{DuckDbSql.Identifier(name)}";
+        var on = string.Join(" AND ", keys.Select(k => $"{Q(l, k.Left)} = {Q(r, k.Right)}"));
+        var leftRest = left.Fields.Where(f => !keys.Any(k => k.Left == f.Name)).Select(f => Q(l, f.Name));
+        var from = $"({Translate(j.Left)}) AS {l}";
+        var to = $"({Translate(j.Right)}) AS {r}";
+        if (j.Type is JoinType.LeftSemi or JoinType.LeftAnti)
+        {
+            var kind = j.Type == JoinType.LeftSemi ? "SEMI" : "ANTI";
+            return $"SELECT {l}.* FROM {from} {kind} JOIN {to} ON {on}";
+        }
+
+        // Spark's using-join shows each key once: the left's, the right's, or the first non-null for full.
+        var keyColumns = keys.Select(k => j.Type switch
+        {
+            JoinType.Right => $"{Q(r, k.Right)} AS {DuckDbSql.Identifier(k.Left)}",
+            JoinType.Full => $"coalesce({Q(l, k.Left)}, {Q(r, k.Right)}) AS {DuckDbSql.Identifier(k.Left)}",
+            _ => Q(l, k.Left),
+        });
+        var rightRest = right.Fields.Where(f => !keys.Any(k => k.Right == f.Name)).Select(f => Q(r, f.Name));
+        var kindSql = j.Type switch
+        {
+            JoinType.Inner => "INNER",
+            JoinType.Left => "LEFT",
+            JoinType.Right => "RIGHT",
+            _ => "FULL",
+        };
+        return $"SELECT {string.Join(", ", keyColumns.Concat(leftRest).Concat(rightRest))} FROM {from} "
+            + $"{kindSql} JOIN {to} ON {on}";
+    }
+
+    private static DataFrameException MissingKey(string key, string side, StructType schema) =>
+        new($"Join key '{key}' is not a column of the {side} side; its columns are {schema}.");
+
+    private string SampleSql(Sample s)
+    {
+        var percent = (s.Fraction * 100).ToString("R", CultureInfo.InvariantCulture);
+        return $"SELECT * FROM {From(s.Input)} USING SAMPLE {percent} PERCENT (bernoulli, "
+            + $"{s.Seed.ToString(CultureInfo.InvariantCulture)})";
     }
 
     private string ReadSql(Read read)
