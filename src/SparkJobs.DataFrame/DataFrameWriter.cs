@@ -123,7 +123,7 @@ public sealed class DataFrameWriter
     public async Task SaveUncommittedAsync(StoragePath directory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        if (!_frame.Session.WritesNothing)
+        if (_frame.Session.CreatesDirectories)
         {
             await _frame.Session.FileSystems.For(directory).CreateDirectoryAsync(directory, cancellationToken);
         }

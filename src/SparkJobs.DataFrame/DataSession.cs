@@ -70,7 +70,10 @@ public sealed class DataSession : IAsyncDisposable
     public static DataSession SparkConnect(SparkConnectOptions options, FileSystems? fileSystems = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new DataSession(new SparkConnectEngine(options), fileSystems ?? FileSystems.Default);
+        return new DataSession(new SparkConnectEngine(options), fileSystems ?? FileSystems.Default)
+        {
+            CreatesDirectories = false,
+        };
     }
 
     /// <summary>
@@ -81,13 +84,16 @@ public sealed class DataSession : IAsyncDisposable
     /// <param name="explain">Where the trees are printed, or <see langword="null"/> for nowhere.</param>
     /// <returns>The session.</returns>
     public static DataSession PlansOnly(string? directory, TextWriter? explain) =>
-        new(new PlanFileEngine(directory, explain), FileSystems.Default) { WritesNothing = true };
+        new(new PlanFileEngine(directory, explain), FileSystems.Default) { CreatesDirectories = false };
 
-    /// <summary>Gets a value indicating whether the engine only records plans, so writers create no directories.</summary>
-    public bool WritesNothing { get; private init; }
+    /// <summary>
+    /// Gets a value indicating whether writers create output directories themselves; Spark creates them on the
+    /// cluster's file system, and a plans-only session writes nothing.
+    /// </summary>
+    public bool CreatesDirectories { get; private init; } = true;
 
     internal static DataSession ForEngine(IDataEngine engine, FileSystems? fileSystems = null) =>
-        new(engine, fileSystems ?? FileSystems.Default);
+        new(engine, fileSystems ?? FileSystems.Default) { CreatesDirectories = engine is EmbeddedEngine };
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => Engine.DisposeAsync();

@@ -63,7 +63,8 @@ internal sealed class SparkConnectClient : IDisposable
         {
             var request = Analyze();
             request.SparkVersion = new AnalyzePlanRequest.Types.SparkVersion();
-            var response = await UnaryAsync(() => _client.AnalyzePlanAsync(request, Headers(cancellationToken)));
+            var response = await CallAsync(
+                () => _client.AnalyzePlanAsync(request, Headers(cancellationToken)), false, cancellationToken);
             _version = response.SparkVersion?.Version ?? string.Empty;
             Observe(response.ServerSideSessionId);
         }
