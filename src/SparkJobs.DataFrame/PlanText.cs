@@ -46,7 +46,7 @@ public static class PlanText
         {
             Read r => $"Read {r.Format} {r.Path}{Options(r.Options)}"
                 + (r.Schema is null ? string.Empty : $" schema=({r.Schema.Fields.Count} columns)"),
-            Filter f => $"Filter {Expression(f.Condition)}",
+            Filter f => $"Filter {Clip(Expression(f.Condition))}",
             Project p => $"Project {List(p.Columns)}",
             WithColumns w => $"WithColumns {List(w.Columns)}",
             Drop d => $"Drop [{string.Join(", ", d.Columns)}]",

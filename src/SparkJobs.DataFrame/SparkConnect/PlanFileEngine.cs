@@ -51,7 +51,8 @@ internal sealed class PlanFileEngine : IDataEngine
     {
         ArgumentNullException.ThrowIfNull(write);
         ArgumentNullException.ThrowIfNull(directory);
-        return EmitAsync(SparkConnectEngine.WritePlan(write, directory), PlanText.Render(write, directory.ToString()),
+        var sent = write with { Mode = SaveMode.Append };
+        return EmitAsync(SparkConnectEngine.WritePlan(write, directory), PlanText.Render(sent, directory.ToString()),
             cancellationToken);
     }
 
