@@ -310,7 +310,7 @@ internal sealed class DuckDbTranslator
                 var escape = Take("escape", "\"");
                 sql = $"SELECT * FROM read_csv({files}, columns = {ColumnsStruct(read.Schema!)}, "
                     + $"header = {Bool(header, "header")}, delim = {DuckDbSql.String(sep)}, "
-                    + $"nullstr = {DuckDbSql.String(nullValue)}, quote = {DuckDbSql.String(quote)}, "
+                    + $"nullstr = {NullStrings(nullValue)}, quote = {DuckDbSql.String(quote)}, "
                     + $"escape = {DuckDbSql.String(escape)}, auto_detect = false)";
                 break;
             case "json":
@@ -338,6 +338,11 @@ internal sealed class DuckDbTranslator
 
         return sql;
     }
+
+    /// <summary>Spark reads an unquoted empty field as null whatever <c>nullValue</c> is; DuckDB needs both.</summary>
+    private static string NullStrings(string nullValue) => nullValue.Length == 0
+        ? DuckDbSql.String(nullValue)
+        : $"[{DuckDbSql.String(nullValue)}, '']";
 
     private static string ColumnsStruct(StructType schema) =>
         "{" + string.Join(", ", schema.Fields.Select(f =>

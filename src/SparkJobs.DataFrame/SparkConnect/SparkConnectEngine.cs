@@ -7,9 +7,20 @@ namespace SparkJobs.DataFrame.SparkConnect;
 internal sealed class SparkConnectEngine : IDataEngine
 {
     private readonly SparkConnectClient _client;
+    private readonly SemaphoreSlim _configured = new(1, 1);
+    private bool _isConfigured;
 
     public SparkConnectEngine(SparkConnectOptions options, RetryPolicy? retry = null, TimeProvider? time = null) =>
         _client = new SparkConnectClient(options, retry, time);
+
+    /// <summary>
+    /// Gets the session settings sent before the first plan. Our plan promises Spark's non-ANSI semantics (a bad
+    /// cast gives null, division by zero gives null); Spark 4 turns ANSI mode on by default.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> SessionConfig { get; } = new Dictionary<string, string>
+    {
+        ["spark.sql.ansi.enabled"] = "false",
+    };
 
     public string Name => "spark-connect";
 
@@ -17,6 +28,7 @@ internal sealed class SparkConnectEngine : IDataEngine
 
     public async Task<StructType> SchemaAsync(LogicalPlan plan, CancellationToken cancellationToken = default)
     {
+        await ConfigureAsync(cancellationToken);
         var query = new SparkPlanTranslator().Query(plan);
         var response = await _client.AnalyzeAsync(
             r => r.Schema = new AnalyzePlanRequest.Types.Schema { Plan = query }, cancellationToken);
@@ -33,6 +45,7 @@ internal sealed class SparkConnectEngine : IDataEngine
 
     public async Task<IReadOnlyList<Row>> CollectAsync(LogicalPlan plan, CancellationToken cancellationToken = default)
     {
+        await ConfigureAsync(cancellationToken);
         var responses = await _client.ExecuteAsync(new SparkPlanTranslator().Query(plan), cancellationToken);
         return ArrowRows.Decode(responses);
     }
@@ -49,6 +62,7 @@ internal sealed class SparkConnectEngine : IDataEngine
     {
         ArgumentNullException.ThrowIfNull(write);
         ArgumentNullException.ThrowIfNull(directory);
+        await ConfigureAsync(cancellationToken);
         await _client.ExecuteAsync(WritePlan(write, directory), cancellationToken);
     }
 
@@ -71,7 +85,29 @@ internal sealed class SparkConnectEngine : IDataEngine
     public ValueTask DisposeAsync()
     {
         _client.Dispose();
+        _configured.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private async Task ConfigureAsync(CancellationToken cancellationToken)
+    {
+        await _configured.WaitAsync(cancellationToken);
+        try
+        {
+            if (_isConfigured)
+            {
+                return;
+            }
+
+            var set = new ConfigRequest.Types.Set();
+            set.Pairs.AddRange(SessionConfig.Select(p => new KeyValue { Key = p.Key, Value = p.Value }));
+            await _client.ConfigAsync(new ConfigRequest.Types.Operation { Set = set }, cancellationToken);
+            _isConfigured = true;
+        }
+        finally
+        {
+            _configured.Release();
+        }
     }
 
     /// <summary>The count of a plan is a query of its own: one global aggregate of <c>count(*)</c>.</summary>
