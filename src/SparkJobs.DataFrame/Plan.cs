@@ -4,7 +4,7 @@ namespace SparkJobs.DataFrame;
 public abstract record LogicalPlan;
 
 /// <summary>Reads files of a data source with an explicit schema.</summary>
-/// <param name="Format">The source: <c>csv</c>, <c>parquet</c> or <c>json</c>.</param>
+/// <param name="Format">The source: <c>csv</c>, <c>parquet</c>, <c>json</c> or <c>avro</c>.</param>
 /// <param name="Path">A file, or a directory whose non-hidden files are all read.</param>
 /// <param name="Schema">The columns to read; required for csv and json.</param>
 /// <param name="Options">Spark's data-source options (<c>header</c>, <c>sep</c>, <c>nullValue</c>).</param>
@@ -150,7 +150,7 @@ public enum SaveMode
 
 /// <summary>Writes a plan's rows as files of a format into a directory (a command, not a relation).</summary>
 /// <param name="Input">The rows to write.</param>
-/// <param name="Format">The format: <c>parquet</c>, <c>csv</c> or <c>json</c>.</param>
+/// <param name="Format">The format: <c>parquet</c>, <c>csv</c>, <c>json</c> or <c>avro</c>.</param>
 /// <param name="Mode">What to do when the output exists.</param>
 /// <param name="Options">Spark's writer options (<c>compression</c>, <c>header</c>, <c>sep</c>, ...).</param>
 /// <param name="PartitionBy">Columns to partition the output by (<c>col=value/</c> directories).</param>

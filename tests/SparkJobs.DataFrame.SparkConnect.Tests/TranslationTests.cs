@@ -111,6 +111,21 @@ public sealed class TranslationTests : IAsyncLifetime
         Assert.Equal(["/data/in.csv"], read.Paths);
     }
 
+    [Theory]
+    [InlineData("csv")]
+    [InlineData("json")]
+    [InlineData("parquet")]
+    [InlineData("avro")]
+    public void Every_format_reads_and_writes_through_spark_data_sources(string format)
+    {
+        var schema = new StructType([new StructField("a", DataType.IntegerType)]);
+        var frame = _session.Read.Format(format).Schema(schema).Load("/data/in");
+        Assert.Equal(format, new SparkPlanTranslator().Translate(frame.Plan).Read.DataSource.Format);
+        var write = new SparkPlanTranslator().Write(frame.Write.Format(format).Operation, "/data/out", SaveMode.Overwrite);
+        Assert.Equal(format, write.Command.WriteOperation.Source);
+        Assert.Equal(Protocol.WriteOperation.Types.SaveMode.Overwrite, write.Command.WriteOperation.Mode);
+    }
+
     [Fact]
     public void DropNa_all_sets_min_non_nulls_1_and_any_leaves_it_unset()
     {

@@ -13,16 +13,19 @@ internal sealed class DuckDbTranslator
     private readonly Func<string, StructType> _describe;
     private readonly Func<Read, IReadOnlyList<string>> _files;
     private readonly IReadOnlyDictionary<LogicalPlan, string> _persisted;
+    private readonly Func<Read, string>? _avroTable;
     private int _aliases;
 
     public DuckDbTranslator(
         Func<string, StructType> describe,
         Func<Read, IReadOnlyList<string>> files,
-        IReadOnlyDictionary<LogicalPlan, string>? persisted = null)
+        IReadOnlyDictionary<LogicalPlan, string>? persisted = null,
+        Func<Read, string>? avroTable = null)
     {
         _describe = describe;
         _files = files;
         _persisted = persisted ?? new Dictionary<LogicalPlan, string>();
+        _avroTable = avroTable;
     }
 
     public string Translate(LogicalPlan plan)
@@ -317,6 +320,11 @@ internal sealed class DuckDbTranslator
                 sql = $"SELECT * FROM read_json({files}, format = 'newline_delimited', "
                     + $"columns = {ColumnsStruct(read.Schema!)})";
                 break;
+            case "avro":
+                var table = _avroTable?.Invoke(read) ?? throw new DataFrameException(
+                    "This translator has no Avro loader; read Avro through an embedded session.");
+                sql = $"SELECT {SchemaSelect(read.Schema)} FROM {table}";
+                break;
             case "parquet":
                 var select = read.Schema is null
                     ? "*"
@@ -326,7 +334,7 @@ internal sealed class DuckDbTranslator
                 break;
             default:
                 throw new DataFrameException(
-                    $"Unknown read format '{read.Format}'; the formats are csv, parquet, json.");
+                    $"Unknown read format '{read.Format}'; the formats are csv, parquet, json, avro.");
         }
 
         if (options.Count > 0)
@@ -343,6 +351,11 @@ internal sealed class DuckDbTranslator
     private static string NullStrings(string nullValue) => nullValue.Length == 0
         ? DuckDbSql.String(nullValue)
         : $"[{DuckDbSql.String(nullValue)}, '']";
+
+    private static string SchemaSelect(StructType? schema) => schema is null
+        ? "*"
+        : string.Join(", ", schema.Fields.Select(f =>
+            $"{CastSql(DuckDbSql.Identifier(f.Name), f.Type)} AS {DuckDbSql.Identifier(f.Name)}"));
 
     private static string ColumnsStruct(StructType schema) =>
         "{" + string.Join(", ", schema.Fields.Select(f =>
