@@ -59,9 +59,8 @@ internal sealed class SparkConnectBenchmark : IBenchmark
         // The same query on both engines: 10 double columns, filtered and derived, collected.
         var parquet = Path.Combine(context.ScratchDirectory, "wide.parquet");
         await using var embedded = DataSession.Embedded();
-        await embedded.Sql(
-                $"SELECT {string.Join(", ", Enumerable.Range(0, Columns).Select(c => $"CAST(range * {c + 1} AS DOUBLE) AS c{c}"))} "
-                + $"FROM range({Rows})")
+        var columns = Enumerable.Range(0, Columns).Select(c => $"CAST(range * {c + 1} AS DOUBLE) AS c{c}");
+        await embedded.Sql($"SELECT {string.Join(", ", columns)} FROM range({Rows})")
             .Write.Format("parquet").SaveAsync(parquet, cancellationToken);
         Frame QueryOf(DataSession s) => s.Read.Parquet(parquet).Filter(Col("c0") >= 0)
             .WithColumn("c9", Col("c9") * 2);

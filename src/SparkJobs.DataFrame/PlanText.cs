@@ -79,7 +79,8 @@ public static class PlanText
         }
     }
 
-    private static string List(IEnumerable<Expr> expressions) => Clip(string.Join(", ", expressions.Select(Expression)));
+    private static string List(IEnumerable<Expr> expressions) =>
+        Clip(string.Join(", ", expressions.Select(Expression)));
 
     private static string Expression(Expr expr) => expr switch
     {
@@ -89,8 +90,8 @@ public static class PlanText
 
     private static string Options(IReadOnlyDictionary<string, string> options) => options.Count == 0
         ? string.Empty
-        : " {" + string.Join(", ", options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value}"))
-            + "}";
+        : " {" + string.Join(", ", options.OrderBy(o => o.Key, StringComparer.Ordinal)
+            .Select(o => $"{o.Key}={o.Value}")) + "}";
 
     private static string Clip(string text) => text.Length <= MaxExpression
         ? text

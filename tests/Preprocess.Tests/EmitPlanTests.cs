@@ -166,7 +166,7 @@ public sealed class EmitPlanTests : IDisposable
 
         private static string Options(IDictionary<string, string> options) => options.Count == 0
             ? string.Empty
-            : " {" + string.Join(", ", options.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value}"))
-                + "}";
+            : " {" + string.Join(", ", options.OrderBy(o => o.Key, StringComparer.Ordinal)
+                .Select(o => $"{o.Key}={o.Value}")) + "}";
     }
 }

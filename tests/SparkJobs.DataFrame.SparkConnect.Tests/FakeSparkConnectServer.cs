@@ -63,7 +63,7 @@ internal sealed class FakeSparkConnectServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    /// <summary>Builds one Arrow IPC stream (schema and one record batch), as Spark puts in <c>arrow_batch.data</c>.</summary>
+    /// <summary>Builds one Arrow IPC stream (schema and one batch), as Spark puts in <c>arrow_batch.data</c>.</summary>
     public static ByteString Arrow(RecordBatch batch)
     {
         using var stream = new MemoryStream();
@@ -387,7 +387,10 @@ internal sealed class FakeSparkConnectServer : IAsyncDisposable
 
         private static RpcException Failure(string errorClass, string sqlState, string message)
         {
-            var info = new Rpc.ErrorInfo { Reason = "org.apache.spark.sql.AnalysisException", Domain = "org.apache.spark" };
+            var info = new Rpc.ErrorInfo
+            {
+                Reason = "org.apache.spark.sql.AnalysisException", Domain = "org.apache.spark",
+            };
             info.Metadata["errorClass"] = errorClass;
             info.Metadata["sqlState"] = sqlState;
             info.Metadata["messageParameters"] = "{}";

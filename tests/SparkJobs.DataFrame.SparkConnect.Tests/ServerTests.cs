@@ -168,7 +168,10 @@ public sealed class ServerTests
         var client = ((SparkConnectEngine)session.Engine).Client;
         await client.ConfigAsync(new ConfigRequest.Types.Operation
         {
-            Set = new ConfigRequest.Types.Set { Pairs = { new KeyValue { Key = "spark.sql.ansi.enabled", Value = "false" } } },
+            Set = new ConfigRequest.Types.Set
+            {
+                Pairs = { new KeyValue { Key = "spark.sql.ansi.enabled", Value = "false" } },
+            },
         }, default);
         var got = await client.ConfigAsync(new ConfigRequest.Types.Operation
         {

@@ -121,7 +121,8 @@ public sealed class TranslationTests : IAsyncLifetime
         var schema = new StructType([new StructField("a", DataType.IntegerType)]);
         var frame = _session.Read.Format(format).Schema(schema).Load("/data/in");
         Assert.Equal(format, new SparkPlanTranslator().Translate(frame.Plan).Read.DataSource.Format);
-        var write = new SparkPlanTranslator().Write(frame.Write.Format(format).Operation, "/data/out", SaveMode.Overwrite);
+        var write = new SparkPlanTranslator()
+            .Write(frame.Write.Format(format).Operation, "/data/out", SaveMode.Overwrite);
         Assert.Equal(format, write.Command.WriteOperation.Source);
         Assert.Equal(Protocol.WriteOperation.Types.SaveMode.Overwrite, write.Command.WriteOperation.Mode);
     }

@@ -48,7 +48,8 @@ public sealed class PlanNodeTests : IAsyncLifetime
     [Fact]
     public async Task Sample_keeps_about_the_fraction_and_repeats_with_the_same_seed()
     {
-        var lines = Enumerable.Range(0, 2000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var lines = Enumerable.Range(0, 2000)
+            .Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var df = _frames.Csv("v int", [.. lines]);
         var first = await df.Sample(0.25, 11).CountAsync();
         Assert.InRange(first, 350, 650);

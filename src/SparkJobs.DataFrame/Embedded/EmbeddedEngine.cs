@@ -182,7 +182,8 @@ internal sealed class EmbeddedEngine : IDataEngine
                 if (write.PartitionBy.Count > 0)
                 {
                     throw new DataFrameException(
-                        "The embedded engine writes Avro without partitionBy; partition Parquet instead, or use Spark.");
+                        "The embedded engine writes Avro without partitionBy; partition Parquet instead, or use "
+                        + "Spark.");
                 }
 
                 var compression = Take("compression", "deflate");

@@ -296,7 +296,7 @@ internal sealed class SparkConnectClient : IDisposable
         }
     }
 
-    /// <summary>UNAVAILABLE means the server was not reached or the connection dropped; nothing else is retried.</summary>
+    /// <summary>UNAVAILABLE: the server was not reached or the connection dropped; nothing else is retried.</summary>
     internal static bool IsTransient(RpcException e) =>
         e.StatusCode == StatusCode.Unavailable
         || (e.StatusCode == StatusCode.Internal

@@ -3,7 +3,7 @@ using SparkJobs.Hosting;
 
 namespace SparkJobs.DataFrame.SparkConnect;
 
-/// <summary>The Spark Connect server refused or failed a request; the message has Spark's error class and SQL state.</summary>
+/// <summary>A Spark Connect server refused or failed a request; the message has Spark's error class.</summary>
 public sealed class SparkConnectException : JobException
 {
     /// <summary>Initializes a new instance of the <see cref="SparkConnectException"/> class.</summary>

@@ -23,7 +23,8 @@ public sealed record SparkConnectOptions(
     private static readonly string[] Keys = ["token", "user_id", "use_ssl", "session_id", "user_agent"];
 
     /// <summary>Gets the address the channel connects to.</summary>
-    public Uri Address => new($"{(UseSsl ? "https" : "http")}://{HostForUri}:{Port.ToString(CultureInfo.InvariantCulture)}");
+    public Uri Address =>
+        new($"{(UseSsl ? "https" : "http")}://{HostForUri}:{Port.ToString(CultureInfo.InvariantCulture)}");
 
     /// <summary>Gets a value indicating whether the host is this machine (a loopback name or address).</summary>
     public bool IsLoopback =>

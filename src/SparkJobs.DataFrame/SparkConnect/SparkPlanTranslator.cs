@@ -78,7 +78,8 @@ internal sealed partial class SparkPlanTranslator
                 Seed = s.Seed,
             } },
             SqlQuery q => new Relation { Sql = new SQL { Query = q.Query } },
-            _ => throw new DataFrameException($"The Spark Connect engine cannot translate plan node {plan.GetType().Name}."),
+            _ => throw new DataFrameException(
+                $"The Spark Connect engine cannot translate plan node {plan.GetType().Name}."),
         };
 
         // Ids grow from the leaves up, so that a plan's ids do not depend on what was built before it.
