@@ -91,6 +91,9 @@ internal sealed class FakeSparkConnectServer : IAsyncDisposable
         /// <summary>Gets or sets how many responses the first stream of an operation sends before it breaks.</summary>
         public int? BreakAfter { get; set; }
 
+        /// <summary>Gets or sets how many responses the first stream sends before it ends without an error.</summary>
+        public int? EndAfter { get; set; }
+
         /// <summary>Gets or sets an error every ExecutePlan answers.</summary>
         public (string ErrorClass, string SqlState, string Message)? Error { get; set; }
 
@@ -179,6 +182,12 @@ internal sealed class FakeSparkConnectServer : IAsyncDisposable
                 if (State.BreakAfter is { } limit && count == limit)
                 {
                     throw new RpcException(new Status(StatusCode.Unavailable, "connection reset by the test"));
+                }
+
+                if (State.EndAfter is { } end && count == end)
+                {
+                    // A proxy that closes a long stream cleanly: no error, but no result_complete either.
+                    return;
                 }
 
                 await responseStream.WriteAsync(response);

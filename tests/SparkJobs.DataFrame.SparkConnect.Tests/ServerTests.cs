@@ -64,6 +64,22 @@ public sealed class ServerTests
     }
 
     [Fact]
+    public async Task Stream_that_ends_without_result_complete_is_reattached_and_the_session_comes_from_the_string()
+    {
+        await using var server = await FakeSparkConnectServer.StartAsync();
+        server.State.EndAfter = 2;
+        await using var session = DataSession.Create(server.ConnectionString(";user_agent=tests"));
+
+        var rows = await Input(session).CollectAsync();
+
+        Assert.Equal([1, 2, null], rows.Select(r => r["v"]));
+        var reattach = Assert.Single(server.State.Seen<ReattachExecuteRequest>());
+        Assert.Equal(server.State.Operations[reattach.OperationId][1].ResponseId, reattach.LastResponseId);
+        Assert.EndsWith(" tests", server.State.Seen<ExecutePlanRequest>()[0].ClientType, StringComparison.Ordinal);
+        Assert.Empty(server.State.Violations);
+    }
+
+    [Fact]
     public async Task Server_error_shows_error_class_message_and_sql_state_without_the_grpc_dump()
     {
         await using var server = await FakeSparkConnectServer.StartAsync();
