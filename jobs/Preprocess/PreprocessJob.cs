@@ -12,6 +12,11 @@ namespace SparkJobs.Preprocess;
 using SparkJobs.DataFrame;
 
 /// <summary>The job's arguments.</summary>
+/// <param name="Input">The landing directory written by ingest.</param>
+/// <param name="Output">The prepared directory to write.</param>
+/// <param name="ValidationPercent">The percentage of train rows moved to validation.</param>
+/// <param name="Seed">The seed of the split.</param>
+/// <param name="Engine">The engine: <c>embedded</c> or a Spark Connect connection string.</param>
 /// <param name="EmitPlan">A directory for the Spark Connect plan files of a dry run, or null.</param>
 /// <param name="Explain">Where a dry run prints each plan as a tree, or null.</param>
 internal sealed record PreprocessOptions(
