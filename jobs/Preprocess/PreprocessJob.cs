@@ -12,7 +12,20 @@ namespace SparkJobs.Preprocess;
 using SparkJobs.DataFrame;
 
 /// <summary>The job's arguments.</summary>
-internal sealed record PreprocessOptions(string Input, string Output, int ValidationPercent, int Seed, string Engine);
+/// <param name="Input">The landing directory written by ingest.</param>
+/// <param name="Output">The prepared directory to write.</param>
+/// <param name="ValidationPercent">The percentage of train rows moved to validation.</param>
+/// <param name="Seed">The seed of the split.</param>
+/// <param name="Engine">The engine: <c>embedded</c> or a Spark Connect connection string.</param>
+/// <param name="EmitPlan">A directory for the Spark Connect plan files of a dry run, or null.</param>
+/// <param name="Explain">Where a dry run prints each plan as a tree, or null.</param>
+internal sealed record PreprocessOptions(
+    string Input, string Output, int ValidationPercent, int Seed, string Engine, string? EmitPlan = null,
+    TextWriter? Explain = null)
+{
+    /// <summary>Gets a value indicating whether the job only builds its plans and runs nothing.</summary>
+    public bool DryRun => EmitPlan is not null || Explain is not null;
+}
 
 /// <summary>Rows dropped from one input, by reason.</summary>
 internal sealed record Dropped(long MissingValues, long LabelOutOfRange, long PixelOutOfRange);
@@ -56,23 +69,34 @@ internal static class PreprocessJob
         }
 
         var clock = Stopwatch.StartNew();
-        await using var session = DataSession.Create(options.Engine);
+        await using var session = options.DryRun
+            ? DataSession.PlansOnly(options.EmitPlan, options.Explain)
+            : DataSession.Create(options.Engine);
         var input = StoragePath.Parse(options.Input);
-        var inputFs = fileSystems.For(input);
-        var train = await CheckInputAsync(inputFs, input, "train", required: true, cancellationToken);
-        var test = await CheckInputAsync(inputFs, input, "test", required: false, cancellationToken);
         var output = StoragePath.Parse(options.Output);
-        var outputFs = fileSystems.For(output);
+        var outputFs = options.DryRun ? null : fileSystems.For(output);
+        StoragePath? train = input.Combine("train");
+        StoragePath? test = input.Combine("test");
+        if (!options.DryRun)
+        {
+            // A dry run reads nothing, so it can show the plans for a cluster's paths from anywhere.
+            var inputFs = fileSystems.For(input);
+            train = await CheckInputAsync(inputFs, input, "train", required: true, cancellationToken);
+            test = await CheckInputAsync(inputFs, input, "test", required: false, cancellationToken);
+        }
 
-        await using var commit = await OutputCommit.BeginAsync(outputFs, output, cancellationToken);
+        await using var commit = options.DryRun
+            ? null
+            : await OutputCommit.BeginAsync(outputFs!, output, cancellationToken);
+        var workPath = commit?.WorkPath ?? output;
         var inputs = new Dictionary<string, InputStats>(StringComparer.Ordinal);
         var splits = new Dictionary<string, SplitStats>(StringComparer.Ordinal);
         var isValidation = ImagePipeline.IsValidation(options.ValidationPercent, options.Seed);
 
         var (trainStats, trainPrepared) = await PrepareAsync(session, train!, cancellationToken);
         inputs["train"] = trainStats;
-        await WriteAsync(trainPrepared.Filter(!isValidation), commit.WorkPath.Combine("train"), cancellationToken);
-        await WriteAsync(trainPrepared.Filter(isValidation), commit.WorkPath.Combine("validation"), cancellationToken);
+        await WriteAsync(trainPrepared.Filter(!isValidation), workPath.Combine("train"), cancellationToken);
+        await WriteAsync(trainPrepared.Filter(isValidation), workPath.Combine("validation"), cancellationToken);
         var labelled = trainPrepared.WithColumn("split", When(isValidation, "validation").Otherwise("train"));
         foreach (var (split, stats) in await CountPerClassAsync(labelled, cancellationToken))
         {
@@ -85,7 +109,7 @@ internal static class PreprocessJob
         {
             var (testStats, testPrepared) = await PrepareAsync(session, test, cancellationToken);
             inputs["test"] = testStats;
-            await WriteAsync(testPrepared, commit.WorkPath.Combine("test"), cancellationToken);
+            await WriteAsync(testPrepared, workPath.Combine("test"), cancellationToken);
             var perClass = await CountPerClassAsync(testPrepared.WithColumn("split", Lit("test")), cancellationToken);
             splits["test"] = perClass.GetValueOrDefault("test", Empty());
         }
@@ -99,9 +123,13 @@ internal static class PreprocessJob
             inputs,
             splits,
             Math.Round(clock.Elapsed.TotalSeconds, 3));
-        await outputFs.WriteAllTextAsync(
-            commit.WorkPath.Combine("stats.json"), JsonSerializer.Serialize(result, Json), cancellationToken);
-        await commit.CommitAsync(cancellationToken);
+        if (commit is not null)
+        {
+            await outputFs!.WriteAllTextAsync(
+                workPath.Combine("stats.json"), JsonSerializer.Serialize(result, Json), cancellationToken);
+            await commit.CommitAsync(cancellationToken);
+        }
+
         return result;
     }
 
@@ -113,14 +141,19 @@ internal static class PreprocessJob
         var rowsIn = await raw.CountAsync(cancellationToken);
         var complete = raw.DropNa();
         var labelOk = ImagePipeline.LabelInRange;
-        var reasons = (await complete.Agg(
+        var reasonRows = await complete.Agg(
                 CountAll().As("complete"),
                 Sum(When(!labelOk, 1).Otherwise(0)).As("bad_label"),
                 Sum(When(labelOk & !ImagePipeline.PixelsInRange, 1).Otherwise(0)).As("bad_pixel"))
-            .CollectAsync(cancellationToken))[0];
-        var completeRows = Convert.ToInt64(reasons["complete"], CultureInfo.InvariantCulture);
-        var badLabel = Convert.ToInt64(reasons["bad_label"] ?? 0L, CultureInfo.InvariantCulture);
-        var badPixel = Convert.ToInt64(reasons["bad_pixel"] ?? 0L, CultureInfo.InvariantCulture);
+            .CollectAsync(cancellationToken);
+
+        // A dry run answers no rows; its counts are zero.
+        long Reason(string name) => reasonRows.Count == 0
+            ? 0
+            : Convert.ToInt64(reasonRows[0][name] ?? 0L, CultureInfo.InvariantCulture);
+        var completeRows = Reason("complete");
+        var badLabel = Reason("bad_label");
+        var badPixel = Reason("bad_pixel");
         var dropped = new Dropped(rowsIn - completeRows, badLabel, badPixel);
         var stats = new InputStats(rowsIn, completeRows - badLabel - badPixel, dropped);
         return (stats, ImagePipeline.Prepare(raw));

@@ -23,18 +23,38 @@ var engine = new Option<string>("--engine")
     Description = $"The data engine: {string.Join(", ", DataSession.EngineNames)}.",
     DefaultValueFactory = _ => "embedded",
 };
+var emitPlan = new Option<string?>("--emit-plan")
+{
+    Description = "Contact no engine: write the Spark Connect plan of each query and command as "
+        + "<dir>/001.plan.bin, 002.plan.bin, ... (binary spark.connect.Plan).",
+};
+var explain = new Option<bool>("--explain")
+{
+    Description = "Contact no engine: print each query and command as a tree.",
+};
 var root = new RootCommand(
     "Cleans, derives features, scales and splits landed CSVs into Parquet: <output>/{train,validation,test}/, "
     + "<output>/stats.json, <output>/_SUCCESS.")
 {
-    input, output, percent, seed, engine,
+    input, output, percent, seed, engine, emitPlan, explain,
 };
 root.SetAction((parse, _) => JobHost.RunAsync("preprocess", async cancellationToken =>
 {
     var options = new PreprocessOptions(
         parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(percent), parse.GetValue(seed),
-        parse.GetValue(engine)!);
+        parse.GetValue(engine)!, parse.GetValue(emitPlan), parse.GetValue(explain) ? Console.Out : null);
     var stats = await PreprocessJob.RunAsync(options, FileSystems.Default, cancellationToken);
+    if (options.DryRun)
+    {
+        if (options.EmitPlan is { } directory)
+        {
+            await Console.Error.WriteLineAsync(
+                $"preprocess: wrote {Directory.GetFiles(directory, "*.plan.bin").Length} plans to {directory}");
+        }
+
+        return ExitCodes.Success;
+    }
+
     Console.WriteLine($"rows_in={stats.RowsIn}");
     Console.WriteLine($"rows_out={stats.RowsOut}");
     foreach (var (split, s) in stats.Splits)

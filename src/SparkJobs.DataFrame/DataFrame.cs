@@ -144,6 +144,54 @@ public sealed class DataFrame
         return With(new Union(Plan, other.Plan));
     }
 
+    /// <summary>Removes duplicate rows, comparing whole rows or only some columns.</summary>
+    /// <param name="subset">The key columns; none means whole rows.</param>
+    /// <returns>The frame without duplicates.</returns>
+    public DataFrame DropDuplicates(params string[] subset) => With(new Deduplicate(Plan, [.. subset]));
+
+    /// <summary>Joins another frame on equal key columns.</summary>
+    /// <param name="other">The right side.</param>
+    /// <param name="on">The key column names, present on both sides.</param>
+    /// <param name="how"><c>inner</c>, <c>left</c>, <c>right</c>, <c>full</c>, <c>left_semi</c> or
+    /// <c>left_anti</c>.</param>
+    /// <returns>The joined frame.</returns>
+    public DataFrame Join(DataFrame other, IReadOnlyList<string> on, string how = "inner")
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        ArgumentNullException.ThrowIfNull(on);
+        if (on.Count == 0)
+        {
+            throw new DataFrameException("Join needs at least one key column in 'on'.");
+        }
+
+        var type = how.ToLowerInvariant() switch
+        {
+            "inner" => JoinType.Inner,
+            "left" or "leftouter" or "left_outer" => JoinType.Left,
+            "right" or "rightouter" or "right_outer" => JoinType.Right,
+            "full" or "outer" or "fullouter" or "full_outer" => JoinType.Full,
+            "semi" or "leftsemi" or "left_semi" => JoinType.LeftSemi,
+            "anti" or "leftanti" or "left_anti" => JoinType.LeftAnti,
+            _ => throw new DataFrameException(
+                $"Unknown join type '{how}'; the types are inner, left, right, full, left_semi, left_anti."),
+        };
+        return With(new Join(Plan, other.Plan, [.. on], type));
+    }
+
+    /// <summary>Keeps each row with a probability; the same seed gives the same rows on one engine.</summary>
+    /// <param name="fraction">The probability of keeping a row, in [0, 1].</param>
+    /// <param name="seed">The seed.</param>
+    /// <returns>The sampled frame.</returns>
+    public DataFrame Sample(double fraction, long seed)
+    {
+        if (fraction is < 0 or > 1 || double.IsNaN(fraction))
+        {
+            throw new DataFrameException($"Sample fraction {fraction} is out of range; pass a value in [0, 1].");
+        }
+
+        return With(new Sample(Plan, fraction, seed));
+    }
+
     /// <summary>Appends a bigint column numbering rows from 0 in input order.</summary>
     /// <param name="name">The new column's name.</param>
     /// <returns>The extended frame.</returns>

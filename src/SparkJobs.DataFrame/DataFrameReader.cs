@@ -11,14 +11,15 @@ public sealed class DataFrameReader
     internal DataFrameReader(DataSession session) => _session = session;
 
     /// <summary>Sets the source format.</summary>
-    /// <param name="format"><c>csv</c>, <c>parquet</c> or <c>json</c>.</param>
+    /// <param name="format"><c>csv</c>, <c>parquet</c>, <c>json</c> or <c>avro</c>.</param>
     /// <returns>This reader.</returns>
     public DataFrameReader Format(string format)
     {
         _format = format switch
         {
-            "csv" or "parquet" or "json" => format,
-            _ => throw new DataFrameException($"Unknown read format '{format}'; the formats are csv, parquet, json."),
+            "csv" or "parquet" or "json" or "avro" => format,
+            _ => throw new DataFrameException(
+                $"Unknown read format '{format}'; the formats are csv, parquet, json, avro."),
         };
         return this;
     }
@@ -65,6 +66,11 @@ public sealed class DataFrameReader
     /// <param name="path">A file or directory.</param>
     /// <returns>The frame.</returns>
     public DataFrame Parquet(string path) => Format("parquet").Load(path);
+
+    /// <summary>Reads Avro container files; the schema comes from the files unless one is set.</summary>
+    /// <param name="path">A file or directory.</param>
+    /// <returns>The frame.</returns>
+    public DataFrame Avro(string path) => Format("avro").Load(path);
 
     /// <summary>Reads newline-delimited JSON files.</summary>
     /// <param name="path">A file or directory.</param>

@@ -14,14 +14,15 @@ public sealed class DataFrameWriter
     internal DataFrameWriter(DataFrame frame) => _frame = frame;
 
     /// <summary>Sets the output format.</summary>
-    /// <param name="format"><c>parquet</c>, <c>csv</c> or <c>json</c>.</param>
+    /// <param name="format"><c>parquet</c>, <c>csv</c>, <c>json</c> or <c>avro</c>.</param>
     /// <returns>This writer.</returns>
     public DataFrameWriter Format(string format)
     {
         _format = format switch
         {
-            "csv" or "parquet" or "json" => format,
-            _ => throw new DataFrameException($"Unknown write format '{format}'; the formats are parquet, csv, json."),
+            "csv" or "parquet" or "json" or "avro" => format,
+            _ => throw new DataFrameException(
+                $"Unknown write format '{format}'; the formats are parquet, csv, json, avro."),
         };
         return this;
     }
@@ -123,7 +124,11 @@ public sealed class DataFrameWriter
     public async Task SaveUncommittedAsync(StoragePath directory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        await _frame.Session.FileSystems.For(directory).CreateDirectoryAsync(directory, cancellationToken);
+        if (_frame.Session.CreatesDirectories)
+        {
+            await _frame.Session.FileSystems.For(directory).CreateDirectoryAsync(directory, cancellationToken);
+        }
+
         await _frame.Session.Engine.WriteFilesAsync(Operation, directory, string.Empty, cancellationToken);
     }
 }

@@ -4,7 +4,7 @@ namespace SparkJobs.DataFrame;
 public abstract record LogicalPlan;
 
 /// <summary>Reads files of a data source with an explicit schema.</summary>
-/// <param name="Format">The source: <c>csv</c>, <c>parquet</c> or <c>json</c>.</param>
+/// <param name="Format">The source: <c>csv</c>, <c>parquet</c>, <c>json</c> or <c>avro</c>.</param>
 /// <param name="Path">A file, or a directory whose non-hidden files are all read.</param>
 /// <param name="Schema">The columns to read; required for csv and json.</param>
 /// <param name="Options">Spark's data-source options (<c>header</c>, <c>sep</c>, <c>nullValue</c>).</param>
@@ -78,6 +78,60 @@ public sealed record WithRowId(LogicalPlan Input, string Name) : LogicalPlan;
 /// <param name="Partitions">The number of partitions.</param>
 public sealed record Repartition(LogicalPlan Input, int Partitions) : LogicalPlan;
 
+/// <summary>Removes duplicate rows, as Spark's <c>dropDuplicates</c>; nulls are equal to each other here.</summary>
+/// <param name="Input">The input.</param>
+/// <param name="Subset">The key columns; empty means whole rows. Which row of a group survives is unspecified.</param>
+public sealed record Deduplicate(LogicalPlan Input, IReadOnlyList<string> Subset) : LogicalPlan;
+
+/// <summary>The kinds of join, named as Spark's <c>join(..., how)</c> names them.</summary>
+public enum JoinType
+{
+    /// <summary>Rows with a match on both sides.</summary>
+    Inner,
+
+    /// <summary>All left rows, with nulls where the right has no match.</summary>
+    Left,
+
+    /// <summary>All right rows, with nulls where the left has no match.</summary>
+    Right,
+
+    /// <summary>All rows of both sides.</summary>
+    Full,
+
+    /// <summary>Left rows that have a match; only the left columns.</summary>
+    LeftSemi,
+
+    /// <summary>Left rows that have no match; only the left columns.</summary>
+    LeftAnti,
+}
+
+/// <summary>
+/// Joins two inputs on equal key columns (Spark's <c>join(other, on=[names], how)</c>): the keys come first and
+/// once, then the other left columns, then the other right columns. Null keys never match.
+/// </summary>
+/// <param name="Left">The left input.</param>
+/// <param name="Right">The right input.</param>
+/// <param name="Using">The key column names, present on both sides.</param>
+/// <param name="Type">The kind of join.</param>
+public sealed record Join(LogicalPlan Left, LogicalPlan Right, IReadOnlyList<string> Using, JoinType Type)
+    : LogicalPlan;
+
+/// <summary>
+/// Keeps each row with a probability (Spark's <c>sample(fraction, seed)</c>, without replacement). The engines
+/// draw different random numbers, so the same seed picks different rows on each; only the rate is shared.
+/// </summary>
+/// <param name="Input">The input.</param>
+/// <param name="Fraction">The probability of keeping a row, in [0, 1].</param>
+/// <param name="Seed">The seed, for the same rows on every run of one engine.</param>
+public sealed record Sample(LogicalPlan Input, double Fraction, long Seed) : LogicalPlan;
+
+/// <summary>
+/// A query in SQL text, for what the plan cannot say. The text reaches the engine as it is, so it must be in
+/// the common subset of Spark SQL and DuckDB SQL; prefer the other nodes, which mean the same everywhere.
+/// </summary>
+/// <param name="Query">The SELECT statement.</param>
+public sealed record SqlQuery(string Query) : LogicalPlan;
+
 /// <summary>What happens when a write's output directory already holds data.</summary>
 public enum SaveMode
 {
@@ -96,7 +150,7 @@ public enum SaveMode
 
 /// <summary>Writes a plan's rows as files of a format into a directory (a command, not a relation).</summary>
 /// <param name="Input">The rows to write.</param>
-/// <param name="Format">The format: <c>parquet</c>, <c>csv</c> or <c>json</c>.</param>
+/// <param name="Format">The format: <c>parquet</c>, <c>csv</c>, <c>json</c> or <c>avro</c>.</param>
 /// <param name="Mode">What to do when the output exists.</param>
 /// <param name="Options">Spark's writer options (<c>compression</c>, <c>header</c>, <c>sep</c>, ...).</param>
 /// <param name="PartitionBy">Columns to partition the output by (<c>col=value/</c> directories).</param>

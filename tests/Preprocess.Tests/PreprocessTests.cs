@@ -133,5 +133,11 @@ public sealed class PreprocessTests : IDisposable
         var engine = await Processes.RunAsync("preprocess", "--input", raw, "--output", output, "--engine", "spark");
         Assert.Equal(ExitCodes.UserError, engine.ExitCode);
         Assert.Contains("Unknown engine 'spark'", engine.StdErr, StringComparison.Ordinal);
+
+        var badConnection = await Processes.RunAsync("preprocess", "--input", raw, "--output", output, "--engine",
+            "sc://127.0.0.1:notaport");
+        Assert.Equal(ExitCodes.UserError, badConnection.ExitCode);
+        Assert.Contains("port 'notaport' must be a number", badConnection.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", badConnection.StdErr, StringComparison.Ordinal);
     }
 }

@@ -32,6 +32,10 @@ public sealed class TranslationTests : IAsyncLifetime
             [typeof(Union)] = input.Union(input),
             [typeof(WithRowId)] = input.WithRowId("id"),
             [typeof(Repartition)] = input.Repartition(2),
+            [typeof(Deduplicate)] = input.DropDuplicates("s"),
+            [typeof(Join)] = input.Join(input.Select("a"), ["a"]),
+            [typeof(Sample)] = input.Sample(1.0, 7),
+            [typeof(SqlQuery)] = _frames.Session.Sql("SELECT 1 AS one"),
         };
         var nodes = typeof(LogicalPlan).Assembly.GetTypes()
             .Where(t => t.IsSubclassOf(typeof(LogicalPlan)) && !t.IsAbstract)
@@ -110,5 +114,6 @@ public sealed class TranslationTests : IAsyncLifetime
         };
         var types = typeof(Expr).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(Expr)) && !t.IsAbstract);
         Assert.Empty(types.Except(samples.Select(s => s.GetType())).Select(t => t.Name));
-        Assert.All(samples, s => Assert.NotEmpty(translator.Expression(s)));    }
+        Assert.All(samples, s => Assert.NotEmpty(translator.Expression(s)));
+    }
 }

@@ -13,16 +13,19 @@ internal sealed class DuckDbTranslator
     private readonly Func<string, StructType> _describe;
     private readonly Func<Read, IReadOnlyList<string>> _files;
     private readonly IReadOnlyDictionary<LogicalPlan, string> _persisted;
+    private readonly Func<Read, string>? _avroTable;
     private int _aliases;
 
     public DuckDbTranslator(
         Func<string, StructType> describe,
         Func<Read, IReadOnlyList<string>> files,
-        IReadOnlyDictionary<LogicalPlan, string>? persisted = null)
+        IReadOnlyDictionary<LogicalPlan, string>? persisted = null,
+        Func<Read, string>? avroTable = null)
     {
         _describe = describe;
         _files = files;
         _persisted = persisted ?? new Dictionary<LogicalPlan, string>();
+        _avroTable = avroTable;
     }
 
     public string Translate(LogicalPlan plan)
@@ -48,6 +51,10 @@ internal sealed class DuckDbTranslator
             WithRowId r => $"SELECT *, CAST(row_number() OVER () - 1 AS BIGINT) AS {DuckDbSql.Identifier(r.Name)} "
                 + $"FROM {From(r.Input)}",
             Repartition r => Translate(r.Input),
+            Deduplicate d => DeduplicateSql(d),
+            Join j => JoinSql(j),
+            Sample s => SampleSql(s),
+            SqlQuery q => $"SELECT * FROM ({q.Query}) AS _q{_aliases++}",
             _ => throw new DataFrameException($"The embedded engine cannot translate plan node {plan.GetType().Name}."),
         };
     }
@@ -228,6 +235,68 @@ internal sealed class DuckDbTranslator
         return $"SELECT * REPLACE ({string.Join(", ", casts)}) FROM ({sql}) AS _q{_aliases++}";
     }
 
+    private string DeduplicateSql(Deduplicate d)
+    {
+        if (d.Subset.Count == 0)
+        {
+            return $"SELECT DISTINCT * FROM {From(d.Input)}";
+        }
+
+        var keys = Subset(SchemaOf(d.Input), d.Subset, "DropDuplicates").Select(f => DuckDbSql.Identifier(f.Name));
+        var rank = $"_dedupe{_aliases}";
+        return $"SELECT * EXCLUDE ({rank}) FROM (SELECT *, row_number() OVER (PARTITION BY {string.Join(", ", keys)}) "
+            + $"AS {rank} FROM {From(d.Input)}) AS _q{_aliases++} WHERE {rank} = 1";
+    }
+
+    private string JoinSql(Join j)
+    {
+        var left = SchemaOf(j.Left);
+        var right = SchemaOf(j.Right);
+        var keys = j.Using.Select(k => (
+            Left: left.Find(k)?.Name ?? throw MissingKey(k, "left", left),
+            Right: right.Find(k)?.Name ?? throw MissingKey(k, "right", right))).ToList();
+        var l = $"_l{_aliases}";
+        var r = $"_r{_aliases++}";
+        string Q(string side, string name) => $"{side}.{DuckDbSql.Identifier(name)}";
+        var on = string.Join(" AND ", keys.Select(k => $"{Q(l, k.Left)} = {Q(r, k.Right)}"));
+        var leftRest = left.Fields.Where(f => !keys.Any(k => k.Left == f.Name)).Select(f => Q(l, f.Name));
+        var from = $"({Translate(j.Left)}) AS {l}";
+        var to = $"({Translate(j.Right)}) AS {r}";
+        if (j.Type is JoinType.LeftSemi or JoinType.LeftAnti)
+        {
+            var kind = j.Type == JoinType.LeftSemi ? "SEMI" : "ANTI";
+            return $"SELECT {l}.* FROM {from} {kind} JOIN {to} ON {on}";
+        }
+
+        // Spark's using-join shows each key once: the left's, the right's, or the first non-null for full.
+        var keyColumns = keys.Select(k => j.Type switch
+        {
+            JoinType.Right => $"{Q(r, k.Right)} AS {DuckDbSql.Identifier(k.Left)}",
+            JoinType.Full => $"coalesce({Q(l, k.Left)}, {Q(r, k.Right)}) AS {DuckDbSql.Identifier(k.Left)}",
+            _ => Q(l, k.Left),
+        });
+        var rightRest = right.Fields.Where(f => !keys.Any(k => k.Right == f.Name)).Select(f => Q(r, f.Name));
+        var kindSql = j.Type switch
+        {
+            JoinType.Inner => "INNER",
+            JoinType.Left => "LEFT",
+            JoinType.Right => "RIGHT",
+            _ => "FULL",
+        };
+        return $"SELECT {string.Join(", ", keyColumns.Concat(leftRest).Concat(rightRest))} FROM {from} "
+            + $"{kindSql} JOIN {to} ON {on}";
+    }
+
+    private static DataFrameException MissingKey(string key, string side, StructType schema) =>
+        new($"Join key '{key}' is not a column of the {side} side; its columns are {schema}.");
+
+    private string SampleSql(Sample s)
+    {
+        var percent = (s.Fraction * 100).ToString("R", CultureInfo.InvariantCulture);
+        return $"SELECT * FROM {From(s.Input)} USING SAMPLE {percent} PERCENT (bernoulli, "
+            + $"{s.Seed.ToString(CultureInfo.InvariantCulture)})";
+    }
+
     private string ReadSql(Read read)
     {
         var files = "[" + string.Join(", ", _files(read).Select(DuckDbSql.String)) + "]";
@@ -244,12 +313,17 @@ internal sealed class DuckDbTranslator
                 var escape = Take("escape", "\"");
                 sql = $"SELECT * FROM read_csv({files}, columns = {ColumnsStruct(read.Schema!)}, "
                     + $"header = {Bool(header, "header")}, delim = {DuckDbSql.String(sep)}, "
-                    + $"nullstr = {DuckDbSql.String(nullValue)}, quote = {DuckDbSql.String(quote)}, "
+                    + $"nullstr = {NullStrings(nullValue)}, quote = {DuckDbSql.String(quote)}, "
                     + $"escape = {DuckDbSql.String(escape)}, auto_detect = false)";
                 break;
             case "json":
                 sql = $"SELECT * FROM read_json({files}, format = 'newline_delimited', "
                     + $"columns = {ColumnsStruct(read.Schema!)})";
+                break;
+            case "avro":
+                var table = _avroTable?.Invoke(read) ?? throw new DataFrameException(
+                    "This translator has no Avro loader; read Avro through an embedded session.");
+                sql = $"SELECT {SchemaSelect(read.Schema)} FROM {table}";
                 break;
             case "parquet":
                 var select = read.Schema is null
@@ -260,7 +334,7 @@ internal sealed class DuckDbTranslator
                 break;
             default:
                 throw new DataFrameException(
-                    $"Unknown read format '{read.Format}'; the formats are csv, parquet, json.");
+                    $"Unknown read format '{read.Format}'; the formats are csv, parquet, json, avro.");
         }
 
         if (options.Count > 0)
@@ -272,6 +346,16 @@ internal sealed class DuckDbTranslator
 
         return sql;
     }
+
+    /// <summary>Spark reads an unquoted empty field as null whatever <c>nullValue</c> is; DuckDB needs both.</summary>
+    private static string NullStrings(string nullValue) => nullValue.Length == 0
+        ? DuckDbSql.String(nullValue)
+        : $"[{DuckDbSql.String(nullValue)}, '']";
+
+    private static string SchemaSelect(StructType? schema) => schema is null
+        ? "*"
+        : string.Join(", ", schema.Fields.Select(f =>
+            $"{CastSql(DuckDbSql.Identifier(f.Name), f.Type)} AS {DuckDbSql.Identifier(f.Name)}"));
 
     private static string ColumnsStruct(StructType schema) =>
         "{" + string.Join(", ", schema.Fields.Select(f =>

@@ -12,6 +12,7 @@ internal sealed class EmbeddedEngine : IDataEngine
     private readonly DuckDBConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<LogicalPlan, string> _persisted = [];
+    private readonly Dictionary<Read, string> _avroTables = [];
 
     public EmbeddedEngine(FileSystems fileSystems)
     {
@@ -94,7 +95,25 @@ internal sealed class EmbeddedEngine : IDataEngine
         _gate.Dispose();
     }
 
-    internal DuckDbTranslator Translator() => new(Describe, Files, _persisted);
+    internal DuckDbTranslator Translator() => new(Describe, Files, _persisted, AvroTable);
+
+    /// <summary>Loads an Avro read into a temporary table once per session; later plans reuse it.</summary>
+    private string AvroTable(Read read)
+    {
+        if (!_avroTables.TryGetValue(read, out var table))
+        {
+            table = $"_avro{_avroTables.Count}";
+            var files = Files(read);
+            Run(() =>
+            {
+                AvroFiles.Load(_connection, table, files);
+                return 0;
+            });
+            _avroTables[read] = table;
+        }
+
+        return table;
+    }
 
     internal StructType Describe(string sql)
     {
@@ -159,9 +178,30 @@ internal sealed class EmbeddedEngine : IDataEngine
             case "json":
                 extension = ".json";
                 break;
+            case "avro":
+                if (write.PartitionBy.Count > 0)
+                {
+                    throw new DataFrameException(
+                        "The embedded engine writes Avro without partitionBy; partition Parquet instead, or use "
+                        + "Spark.");
+                }
+
+                var compression = Take("compression", "deflate");
+                if (options.Count > 0)
+                {
+                    throw new DataFrameException(
+                        $"Write option(s) {string.Join(", ", options.Keys)} are not supported for Avro by the embedded "
+                        + "engine; avro takes compression.");
+                }
+
+                var rows = Query(sql);
+                var schema = Describe(sql);
+                var name = (fileTag.Length == 0 ? "part-00000" : $"part-00000-{fileTag}") + ".avro";
+                AvroFiles.Write(Path.Combine(directory, name), rows, schema, compression);
+                return 0;
             default:
                 throw new DataFrameException(
-                    $"Unknown write format '{write.Format}'; the formats are parquet, csv, json.");
+                    $"Unknown write format '{write.Format}'; the formats are parquet, csv, json, avro.");
         }
 
         if (options.Count > 0)
