@@ -6,7 +6,7 @@ using SparkJobs.Storage;
 namespace SparkJobs.Oozie.Coordinator.Tests;
 
 /// <summary>The scheduler on a fake clock with real SQLite, real files and real shell processes.</summary>
-public sealed class ExecutionTests : IDisposable
+public sealed partial class ExecutionTests : IDisposable
 {
     private readonly TempDir _dir = new();
 
