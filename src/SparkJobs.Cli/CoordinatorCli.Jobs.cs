@@ -30,7 +30,7 @@ internal sealed partial class CoordinatorCli
         return ExitCodes.Success;
     }
 
-    /// <summary>Runs the scheduler: with -once one pass (waiting for the workflows it starts), else until stopped.</summary>
+    /// <summary>Runs the scheduler: with -once one pass (waiting for its workflows), else until stopped.</summary>
     public async Task<int> ServerAsync(bool once, TimeSpan interval, CancellationToken cancellationToken)
     {
         var service = Service();

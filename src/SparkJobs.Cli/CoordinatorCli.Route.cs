@@ -12,7 +12,7 @@ internal sealed partial class CoordinatorCli
 {
     private static readonly string[] Operations1 = ["info", "kill", "suspend", "resume", "change", "ignore", "rerun"];
 
-    /// <summary>Runs a <c>job</c> operation aimed at a coordinator (-C) or bundle (-B) id; null for workflows.</summary>
+    /// <summary>Runs a <c>job</c> operation on a coordinator (-C) or bundle (-B) id; null for workflows.</summary>
     public async Task<int?> TryJobAsync(CliArguments args)
     {
         foreach (var op in Operations1)

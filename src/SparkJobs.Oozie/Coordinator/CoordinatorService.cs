@@ -130,7 +130,8 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
                 continue;
             }
 
-            var inputs = await new InputChecker(d, materializer, fileSystems).CheckAsync(action, now, cancellationToken);
+            var inputs = await new InputChecker(d, materializer, fileSystems)
+                .CheckAsync(action, now, cancellationToken);
             if (inputs is not null)
             {
                 store.SetAction(action.JobId, action.Number, CoordActionStatus.READY, resolvedIn: inputs);
@@ -152,7 +153,9 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
         var now = time.GetUtcNow();
         var running = actions.Count(a => a.Status is CoordActionStatus.SUBMITTED or CoordActionStatus.RUNNING);
         var ready = actions.Where(a => a.Status == CoordActionStatus.READY && a.NominalTime <= now);
-        ready = d.Execution == ExecutionOrder.LIFO ? ready.OrderByDescending(a => a.Number) : ready.OrderBy(a => a.Number);
+        ready = d.Execution == ExecutionOrder.LIFO
+            ? ready.OrderByDescending(a => a.Number)
+            : ready.OrderBy(a => a.Number);
         foreach (var action in ready)
         {
             if (running >= d.Concurrency)

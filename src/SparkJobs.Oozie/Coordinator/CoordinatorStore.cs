@@ -104,7 +104,8 @@ internal sealed class CoordinatorStore
                 S(r, "file")!, JsonSerializer.Deserialize<Dictionary<string, string>>(S(r, "conf")!)!, S(r, "user")!,
                 T(r, "created")!.Value, T(r, "end_override"), T(r, "pause"),
                 r.IsDBNull(r.GetOrdinal("concurrency")) ? null : r.GetInt32(r.GetOrdinal("concurrency")),
-                r.GetInt32(r.GetOrdinal("last_action")), T(r, "last_nominal"), r.GetInt32(r.GetOrdinal("materialized")) != 0));
+                r.GetInt32(r.GetOrdinal("last_action")), T(r, "last_nominal"),
+                r.GetInt32(r.GetOrdinal("materialized")) != 0));
         }
 
         return list;
@@ -133,7 +134,8 @@ internal sealed class CoordinatorStore
             """,
             ("$job", jobId), ("$n", action.Number), ("$nominal", F(action.NominalTime)), ("$created", F(created)),
             ("$in", JsonSerializer.Serialize(action.DataIn)), ("$out", JsonSerializer.Serialize(action.DataOut)));
-        Exec(c, tx, "UPDATE coord_jobs SET last_action = $n, last_nominal = $nominal WHERE id = $job AND last_action < $n",
+        Exec(c, tx,
+            "UPDATE coord_jobs SET last_action = $n, last_nominal = $nominal WHERE id = $job AND last_action < $n",
             ("$job", jobId), ("$n", action.Number), ("$nominal", F(action.NominalTime)));
         tx.Commit();
         return inserted > 0;
@@ -195,7 +197,8 @@ internal sealed class CoordinatorStore
             ("$job", jobId), ("$p", F(pause)));
         Exec(c, tx,
             """
-            UPDATE coord_jobs SET last_action = (SELECT COALESCE(MAX(number), 0) FROM coord_actions WHERE job_id = $job),
+            UPDATE coord_jobs
+            SET last_action = (SELECT COALESCE(MAX(number), 0) FROM coord_actions WHERE job_id = $job),
                 last_nominal = (SELECT MAX(nominal) FROM coord_actions WHERE job_id = $job), materialized = 0
             WHERE id = $job
             """, ("$job", jobId));
@@ -216,7 +219,8 @@ internal sealed class CoordinatorStore
         return cmd.ExecuteNonQuery();
     }
 
-    internal static SqliteCommand Cmd(SqliteConnection c, SqliteTransaction? tx, string sql, params (string, object?)[] p)
+    internal static SqliteCommand Cmd(
+        SqliteConnection c, SqliteTransaction? tx, string sql, params (string, object?)[] p)
     {
         var cmd = c.CreateCommand();
         cmd.Transaction = tx;
@@ -235,5 +239,7 @@ internal sealed class CoordinatorStore
         r.IsDBNull(r.GetOrdinal(column)) ? null : r.GetString(r.GetOrdinal(column));
 
     internal static DateTimeOffset? T(SqliteDataReader r, string column) =>
-        S(r, column) is { } s ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) : null;
+        S(r, column) is { } s
+            ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)
+            : null;
 }

@@ -128,7 +128,7 @@ internal sealed partial class Materializer(CoordinatorDefinition definition, Tim
             ActualTime = actual,
         };
 
-    /// <summary>Gets whether an instance value is an echoed latest/future call to resolve when the action starts.</summary>
+    /// <summary>Gets whether an instance is an echoed latest/future call, resolved when the action starts.</summary>
     public static bool IsDeferred(string instance) => DeferredPattern().IsMatch(instance);
 
     /// <summary>Splits an echoed latest/future call into its function, n and (for future) limit.</summary>
