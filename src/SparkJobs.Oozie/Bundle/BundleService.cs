@@ -18,8 +18,6 @@ internal sealed record BundleCoordinatorRecord(string Name, string? CoordinatorI
 /// </summary>
 internal sealed class BundleService(CoordinatorStore store, TimeProvider time, FileSystems fileSystems)
 {
-    private static readonly HashSet<string> Done = ["SUCCEEDED", "DONEWITHERROR", "KILLED", "FAILED", "IGNORED"];
-
     /// <summary>Reads bundle.xml from <c>oozie.bundle.application.path</c> and stores the bundle in PREP.</summary>
     public async Task<string> SubmitAsync(IReadOnlyDictionary<string, string> jobProperties,
         IReadOnlyDictionary<string, string> overrides, string user, string configSource,
@@ -84,7 +82,7 @@ internal sealed class BundleService(CoordinatorStore store, TimeProvider time, F
     /// <summary>Kicks off bundles whose time has come and rolls every live bundle's status up.</summary>
     public async Task TickAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var bundle in Jobs().Where(b => !Done.Contains(b.Status)))
+        foreach (var bundle in Jobs().Where(b => !CoordinatorOperations.IsFinished(b.Status)))
         {
             if (bundle.Status == "PREP" && bundle.KickOff <= time.GetUtcNow())
             {
@@ -139,29 +137,19 @@ internal sealed class BundleService(CoordinatorStore store, TimeProvider time, F
     {
         var bundle = Jobs(id) is [var b] ? b : throw new OozieException("E0604",
             $"Job [{id}] does not exist; list bundles with 'oozie-lite jobs -jobtype bundle'.");
-        var next = (operation, bundle.Status) switch
+        var next = bundle.Status.Contains("PAUSED", StringComparison.Ordinal) ? null
+            : CoordinatorOperations.NextStatus(operation, bundle.Status);
+        if (next is null)
         {
-            ("kill", var s) when !Done.Contains(s) => "KILLED",
-            ("suspend", "PREP") => "PREPSUSPENDED",
-            ("suspend", "RUNNING") => "SUSPENDED",
-            ("suspend", "RUNNINGWITHERROR") => "SUSPENDEDWITHERROR",
-            ("resume", "PREPSUSPENDED") => "PREP",
-            ("resume", "SUSPENDED") => "RUNNING",
-            ("resume", "SUSPENDEDWITHERROR") => "RUNNINGWITHERROR",
-            _ => throw new OozieException("E1018", $"Cannot {operation} bundle {id} in status {bundle.Status}; " +
-                "kill needs a live bundle, suspend a PREP or RUNNING one, resume a suspended one."),
-        };
+            throw new OozieException("E1018", $"Cannot {operation} bundle {id} in status {bundle.Status}; " +
+                "kill needs a live bundle, suspend a PREP or RUNNING one, resume a suspended one.");
+        }
+
         var operations = new CoordinatorOperations(store, time, fileSystems);
         foreach (var coordinator in Coordinators(id).Where(x => x.CoordinatorId is not null))
         {
             var status = store.GetJob(coordinator.CoordinatorId!)!.Status;
-            var applies = operation switch
-            {
-                "kill" => !Done.Contains(status),
-                "suspend" => status is "PREP" or "RUNNING" or "RUNNINGWITHERROR" or "PAUSED" or "PAUSEDWITHERROR",
-                _ => status.Contains("SUSPENDED", StringComparison.Ordinal),
-            };
-            if (applies)
+            if (CoordinatorOperations.NextStatus(operation, status) is not null)
             {
                 operations.Control(coordinator.CoordinatorId!, operation);
             }
@@ -176,7 +164,7 @@ internal sealed class BundleService(CoordinatorStore store, TimeProvider time, F
     /// </summary>
     public static string? Final(IReadOnlyList<(string Status, bool Critical)> coordinators)
     {
-        if (coordinators.Any(c => !Done.Contains(c.Status)))
+        if (coordinators.Any(c => !CoordinatorOperations.IsFinished(c.Status)))
         {
             return null;
         }

@@ -106,18 +106,9 @@ internal sealed class CoordinatorOperations(CoordinatorStore store, TimeProvider
     public void Control(string id, string operation)
     {
         var job = Get(id);
-        var next = (operation, job.Status) switch
-        {
-            ("kill", var s) when !Terminal.Contains(s) => "KILLED",
-            ("suspend", "PREP" or "PREPPAUSED") => "PREPSUSPENDED",
-            ("suspend", "RUNNING" or "PAUSED") => "SUSPENDED",
-            ("suspend", "RUNNINGWITHERROR" or "PAUSEDWITHERROR") => "SUSPENDEDWITHERROR",
-            ("resume", "PREPSUSPENDED") => "PREP",
-            ("resume", "SUSPENDED") => "RUNNING",
-            ("resume", "SUSPENDEDWITHERROR") => "RUNNINGWITHERROR",
-            _ => throw new OozieException("E1018", $"Cannot {operation} coordinator {id} in status {job.Status}; " +
-                "kill needs a live job, suspend a PREP, RUNNING or PAUSED one, resume a suspended one."),
-        };
+        var next = NextStatus(operation, job.Status) ?? throw new OozieException("E1018",
+            $"Cannot {operation} coordinator {id} in status {job.Status}; kill needs a live job, suspend a PREP, " +
+            "RUNNING or PAUSED one, resume a suspended one.");
         store.SetJob(id, "status", next);
         foreach (var a in store.Actions(id))
         {
@@ -141,6 +132,22 @@ internal sealed class CoordinatorOperations(CoordinatorStore store, TimeProvider
             }
         }
     }
+
+    /// <summary>The status kill, suspend or resume moves a coordinator or bundle to; null when not allowed.</summary>
+    public static string? NextStatus(string operation, string status) => (operation, status) switch
+    {
+        ("kill", var s) when !IsFinished(s) => "KILLED",
+        ("suspend", "PREP" or "PREPPAUSED") => "PREPSUSPENDED",
+        ("suspend", "RUNNING" or "PAUSED") => "SUSPENDED",
+        ("suspend", "RUNNINGWITHERROR" or "PAUSEDWITHERROR") => "SUSPENDEDWITHERROR",
+        ("resume", "PREPSUSPENDED") => "PREP",
+        ("resume", "SUSPENDED") => "RUNNING",
+        ("resume", "SUSPENDEDWITHERROR") => "RUNNINGWITHERROR",
+        _ => null,
+    };
+
+    /// <summary>Whether a coordinator or bundle status is final.</summary>
+    public static bool IsFinished(string status) => Terminal.Contains(status);
 
     /// <summary>Marks a FAILED or KILLED job, or the given failed, killed or timed-out actions, IGNORED.</summary>
     public IReadOnlyList<int> Ignore(string id, string? actions)
@@ -229,23 +236,15 @@ internal sealed class CoordinatorOperations(CoordinatorStore store, TimeProvider
         var selected = new List<CoordActionRecord>();
         if (numbers is not null)
         {
-            foreach (var part in Parts(numbers))
+            foreach (var (from, to) in Ranges(numbers, "-", Number))
             {
-                var dash = part.IndexOf('-', StringComparison.Ordinal);
-                var (from, to) = dash > 0
-                    ? (Number(part[..dash]), Number(part[(dash + 1)..]))
-                    : (Number(part), Number(part));
                 selected.AddRange(actions.Where(a => a.Number >= from && a.Number <= to));
             }
         }
         else if (dates is not null)
         {
-            foreach (var part in Parts(dates))
+            foreach (var (from, to) in Ranges(dates, "::", Date))
             {
-                var sep = part.IndexOf("::", StringComparison.Ordinal);
-                var (from, to) = sep > 0
-                    ? (Date(part[..sep]), Date(part[(sep + 2)..]))
-                    : (Date(part), Date(part));
                 selected.AddRange(actions.Where(a => a.NominalTime >= from && a.NominalTime <= to));
             }
         }
@@ -258,8 +257,12 @@ internal sealed class CoordinatorOperations(CoordinatorStore store, TimeProvider
         return selected.Count > 0 ? selected : throw new OozieException("E1018",
             $"No actions of {id} match -action/-date [{numbers ?? dates}]; see 'oozie-lite job -info {id}'.");
 
-        static string[] Parts(string text) =>
-            text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // "a,b-c" for numbers, "a,b::c" for dates: single values and inclusive ranges.
+        static IEnumerable<(T From, T To)> Ranges<T>(string text, string separator, Func<string, T> parse) =>
+            text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(part =>
+                part.IndexOf(separator, 1, StringComparison.Ordinal) is var at and > 0
+                    ? (parse(part[..at]), parse(part[(at + separator.Length)..]))
+                    : (parse(part), parse(part)));
 
         static int Number(string text) =>
             int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
