@@ -50,7 +50,16 @@ internal static class IngestJob
         var outputFs = fileSystems.For(output);
         await using var commit = await OutputCommit.BeginAsync(outputFs, output, cancellationToken);
         var splits = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (status.IsDirectory)
+        var csvs = status.IsDirectory ? await LandedCsvAsync(inputFs, input, cancellationToken) : [(input, "train")];
+        if (csvs.Count > 0)
+        {
+            foreach (var (csv, split) in csvs)
+            {
+                splits[split] = await CopyCsvAsync(inputFs, csv, split, outputFs, commit, options.Limit,
+                    cancellationToken);
+            }
+        }
+        else
         {
             foreach (var (split, prefix) in IdxSplits)
             {
@@ -71,10 +80,6 @@ internal static class IngestJob
 
                 splits[split] = options.Limit > 0 ? Math.Min(options.Limit, images.Images.Count) : images.Images.Count;
             }
-        }
-        else
-        {
-            splits["train"] = await CopyCsvAsync(inputFs, input, outputFs, commit, options.Limit, cancellationToken);
         }
 
         await commit.CommitAsync(cancellationToken);
@@ -119,9 +124,35 @@ internal static class IngestJob
             $"'{dir}' has no {name}.gz (or {name}); it must hold the train- and t10k- images and labels IDX files.");
     }
 
+    // A landing directory holds either the IDX files or the Kaggle CSVs (a *test*.csv is the test split).
+    private static async Task<List<(StoragePath File, string Split)>> LandedCsvAsync(
+        IFileSystem fs, StoragePath dir, CancellationToken cancellationToken)
+    {
+        foreach (var idx in new[] { "train-images-idx3-ubyte.gz", "train-images-idx3-ubyte" })
+        {
+            if (await fs.ExistsAsync(dir.Combine(idx), cancellationToken))
+            {
+                return [];
+            }
+        }
+
+        var csvs = (await fs.ListAsync(dir, cancellationToken))
+            .Where(f => !f.IsDirectory && f.Path.Name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+            .Select(f => (f.Path, f.Path.Name.Contains("test", StringComparison.OrdinalIgnoreCase) ? "test" : "train"))
+            .ToList();
+        if (csvs.Count(c => c.Item2 == "train") > 1 || csvs.Count(c => c.Item2 == "test") > 1)
+        {
+            throw new JobException($"'{dir}' holds {csvs.Count} CSV files; land one train CSV and at most one "
+                + "*test*.csv, or the four IDX files.");
+        }
+
+        return csvs;
+    }
+
     private static async Task<int> CopyCsvAsync(
         IFileSystem inputFs,
         StoragePath input,
+        string split,
         IFileSystem outputFs,
         OutputCommit commit,
         int limit,
@@ -136,7 +167,7 @@ internal static class IngestJob
             throw new JobException(HeaderMismatch(input.ToString(), header, expected));
         }
 
-        var file = commit.WorkPath.Combine("train/part-00000.csv");
+        var file = commit.WorkPath.Combine($"{split}/part-00000.csv");
         await using var stream = await outputFs.CreateAsync(file, overwrite: false, cancellationToken);
         await using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 20);
         await writer.WriteAsync(expected + "\n");

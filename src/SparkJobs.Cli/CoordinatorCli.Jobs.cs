@@ -1,5 +1,6 @@
 using SparkJobs.Hosting;
 using SparkJobs.Oozie;
+using SparkJobs.Oozie.Bundle;
 using SparkJobs.Oozie.Coordinator;
 using SparkJobs.Oozie.Store;
 using SparkJobs.Storage;
@@ -16,23 +17,33 @@ internal sealed partial class CoordinatorCli
     public async Task<int> SubmitAsync(IReadOnlyDictionary<string, string> properties,
         IReadOnlyDictionary<string, string> defines, string configFile)
     {
+        if (properties.ContainsKey(BundleLoader.AppPathProperty) || defines.ContainsKey(BundleLoader.AppPathProperty))
+        {
+            stdout.WriteLine($"job: {await Bundles().SubmitAsync(properties, defines, Environment.UserName,
+                configFile)}");
+            return ExitCodes.Success;
+        }
+
         var prepared = await CoordinatorLoader.PrepareAsync(properties, defines, Environment.UserName, configFile,
             FileSystems.Default, time);
         stdout.WriteLine($"job: {Service().Submit(prepared)}");
         return ExitCodes.Success;
     }
 
-    /// <summary>Runs the scheduler: with -once one pass (waiting for the workflows it starts), else until stopped.</summary>
+    /// <summary>Runs the scheduler: with -once one pass (waiting for its workflows), else until stopped.</summary>
     public async Task<int> ServerAsync(bool once, TimeSpan interval, CancellationToken cancellationToken)
     {
         var service = Service();
+        var bundles = Bundles();
         do
         {
+            await bundles.TickAsync(cancellationToken);
             await service.TickAsync(cancellationToken);
             if (once)
             {
                 await service.WhenWorkflowsDoneAsync();
                 await service.TickAsync(cancellationToken);
+                await bundles.TickAsync(cancellationToken);
                 return ExitCodes.Success;
             }
 
@@ -54,7 +65,7 @@ internal sealed partial class CoordinatorCli
     /// <summary>Prints a coordinator job and its actions, as <c>oozie job -info</c> does.</summary>
     public int Info(string id)
     {
-        var store = new CoordinatorStore(JobStore.Open(JobStore.DefaultHome(), time), time);
+        var store = Store();
         var job = store.GetJob(id) ?? throw new OozieException("E0604",
             $"Job [{id}] does not exist; list jobs with 'oozie-lite jobs -jobtype coordinator'.");
         stdout.WriteLine($"Job ID : {job.Id}");
@@ -68,33 +79,55 @@ internal sealed partial class CoordinatorCli
         return ExitCodes.Success;
     }
 
+    private CoordinatorStore Store() => new(JobStore.Open(JobStore.DefaultHome(), time), time);
+
+    private CoordinatorOperations Operations() => new(Store(), time, FileSystems.Default);
+
     /// <summary>Kills, suspends or resumes a coordinator job.</summary>
     public int Control(string id, string operation)
     {
-        var store = new CoordinatorStore(JobStore.Open(JobStore.DefaultHome(), time), time);
-        var job = store.GetJob(id) ?? throw new OozieException("E0604", $"Job [{id}] does not exist.");
-        var next = (operation, job.Status) switch
+        Operations().Control(id, operation);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Changes a coordinator's end time, concurrency or pause time.</summary>
+    public int Change(string id, string value)
+    {
+        Operations().Change(id, value);
+        stdout.WriteLine($"Changed {id}: {value}");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Marks a coordinator, or some of its actions, IGNORED.</summary>
+    public int Ignore(string id, string? actions)
+    {
+        var numbers = Operations().Ignore(id, actions);
+        stdout.WriteLine(numbers.Count == 0 ? $"Ignored {id}" : $"Ignored {Actions(id, numbers)}");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Puts the selected actions back to WAITING for the scheduler to run again.</summary>
+    public async Task<int> RerunAsync(string id, CoordinatorRerun rerun)
+    {
+        var numbers = await Operations().RerunAsync(id, rerun);
+        stdout.WriteLine($"Rerun {Actions(id, numbers)}");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Lists coordinator jobs, as <c>oozie jobs -jobtype coordinator</c> does.</summary>
+    public int ListCoordinators()
+    {
+        var store = Store();
+        stdout.WriteLine($"{"Job ID",-45}{"App Name",-25}{"Status",-19}{"Created",-19}Next Materialized");
+        foreach (var job in store.ListJobs())
         {
-            ("kill", not ("SUCCEEDED" or "KILLED" or "FAILED" or "DONEWITHERROR")) => "KILLED",
-            ("suspend", "PREP") => "PREPSUSPENDED",
-            ("suspend", "RUNNING" or "RUNNINGWITHERROR") => job.Status.Replace("RUNNING", "SUSPENDED",
-                StringComparison.Ordinal),
-            ("resume", "PREPSUSPENDED") => "PREP",
-            ("resume", "SUSPENDED" or "SUSPENDEDWITHERROR") => job.Status.Replace("SUSPENDED", "RUNNING",
-                StringComparison.Ordinal),
-            _ => throw new OozieException("E1018",
-                $"Cannot {operation} coordinator {id} in status {job.Status}."),
-        };
-        store.SetJob(id, "status", next);
-        if (next == "KILLED")
-        {
-            foreach (var a in store.Actions(id).Where(a => a.Status is CoordActionStatus.WAITING
-                or CoordActionStatus.READY))
-            {
-                store.SetAction(id, a.Number, CoordActionStatus.KILLED);
-            }
+            var next = job.Materialized ? "-" : job.LastNominal is { } t ? OozieTime.Format(t) : "-";
+            stdout.WriteLine($"{job.Id,-45}{job.Name,-25}{job.Status,-19}{OozieTime.Format(job.Created),-19}{next}");
         }
 
         return ExitCodes.Success;
     }
+
+    private static string Actions(string id, IEnumerable<int> numbers) =>
+        string.Join(",", numbers.Select(n => $"{id}@{n}"));
 }

@@ -13,7 +13,10 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
     public const string Hint =
         "Usage: oozie-lite job -run|-dryrun -config job.properties [-Dkey=value ...] | " +
         "job -rerun <id> -config job.properties | job -kill|-suspend|-resume <id> | " +
-        "job -info|-log|-definition <id> | jobs [-len N] [-filter status=X;name=Y] | validate <file|dir> | " +
+        "job -info|-log|-definition <id> | job -change <coord id> -value endtime=..;concurrency=..;pausetime=.. | " +
+        "job -ignore <coord id> [-action 1-3] | job -rerun <coord id> -action 1-3,5|-date <from>::<to> " +
+        "[-refresh] [-nocleanup] [-failed] | jobs [-jobtype wf|coordinator|bundle] [-len N] " +
+        "[-filter status=X;name=Y] | validate <file|dir> | " +
         "admin -version|-status | version";
 
     private static readonly string Ruler = new('-', 132);
@@ -93,13 +96,9 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
             return await RunOrDryRunAsync(args);
         }
 
-        foreach (var op in new[] { "info", "kill", "suspend", "resume" })
+        if (await new CoordinatorCli(stdout, stderr, time).TryJobAsync(args) is { } coordinatorResult)
         {
-            if (args.Options.GetValueOrDefault(op) is { } coordId && coordId.EndsWith("-C", StringComparison.Ordinal))
-            {
-                var coordinators = new CoordinatorCli(stdout, stderr, time);
-                return op == "info" ? coordinators.Info(coordId) : coordinators.Control(coordId, op);
-            }
+            return coordinatorResult;
         }
 
         if (args.Options.GetValueOrDefault("info") is { } infoId)
@@ -303,6 +302,11 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
 
     private int Jobs(CliArguments args)
     {
+        if (args.Options.GetValueOrDefault("jobtype") is { } jobType && jobType != "wf")
+        {
+            return new CoordinatorCli(stdout, stderr, time).ListJobs(jobType);
+        }
+
         var length = 100;
         if (args.Options.GetValueOrDefault("len") is { } len
             && (!int.TryParse(len, NumberStyles.Integer, CultureInfo.InvariantCulture, out length) || length < 1))

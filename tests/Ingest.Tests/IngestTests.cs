@@ -89,6 +89,35 @@ public sealed class IngestTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_uri_to_a_landing_directory_of_idx_or_csv_files_is_read()
+    {
+        var idx = Input(Idx.Images(3), Idx.Labels(1, 2, 9), Idx.Images(2), Idx.Labels(0, 5));
+        File.WriteAllText(Path.Combine(idx, OutputCommit.SuccessMarker), string.Empty);
+        var fromIdx = await IngestJob.RunAsync(new IngestOptions(new Uri(idx).AbsoluteUri,
+            new Uri(Path.Combine(_dir.Path, "raw-idx")).AbsoluteUri, 0), FileSystems.Default, default);
+        Assert.Equal((3, 2), (fromIdx.Splits["train"], fromIdx.Splits["test"]));
+
+        var landing = Directory.CreateDirectory(Path.Combine(_dir.Path, "landing", "2026", "01", "02")).FullName;
+        var row = "3," + string.Join(",", Enumerable.Repeat("0", 784));
+        File.WriteAllLines(Path.Combine(landing, "fashion-mnist_train.csv"), [PixelCsv.Header(784), row, row]);
+        File.WriteAllLines(Path.Combine(landing, "fashion-mnist_test.csv"), [PixelCsv.Header(784), row]);
+        File.WriteAllText(Path.Combine(landing, OutputCommit.SuccessMarker), string.Empty);
+        var output = Path.Combine(_dir.Path, "raw-csv");
+        var fromCsv = await IngestJob.RunAsync(new IngestOptions("file://" + landing, output, 0),
+            FileSystems.Default, default);
+
+        Assert.Equal((2, 1), (fromCsv.Splits["train"], fromCsv.Splits["test"]));
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(output, "train", "part-00000.csv")).Length);
+        Assert.True(File.Exists(Path.Combine(output, OutputCommit.SuccessMarker)));
+
+        File.WriteAllLines(Path.Combine(landing, "more.csv"), [PixelCsv.Header(784)]);
+        var e = await Assert.ThrowsAsync<JobException>(() => IngestJob.RunAsync(
+            new IngestOptions("file://" + landing, output + "2", 0), FileSystems.Default, default));
+        Assert.Contains("holds 3 CSV files; land one train CSV and at most one *test*.csv", e.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cli_exits_0_on_help_and_2_with_a_message_on_bad_input()
     {
         var help = await Processes.RunAsync("ingest", "--help");

@@ -49,12 +49,14 @@ public sealed class CliTests : IDisposable
         var (code, output, _) = await RunAsync("validate", file);
 
         Assert.Equal(1, code);
-        Assert.Contains($"{file}:3:14: E0701: <throttle> needs uri:oozie:coordinator:0.2", output, StringComparison.Ordinal);
+        Assert.Contains($"{file}:3:14: E0701: <throttle> needs uri:oozie:coordinator:0.2", output,
+            StringComparison.Ordinal);
 
         var (code2, output2, _) = await RunAsync("validate", _dir.Write("v2/coordinator.xml",
             File.ReadAllText(file).Replace(":0.1\"", ":0.2\"", StringComparison.Ordinal)));
         Assert.Equal(1, code2);
-        Assert.Contains(":1:63: E1003: frequency [${coord:minutes(2)}] is 2 minute(s)", output2, StringComparison.Ordinal);
+        Assert.Contains(":1:63: E1003: frequency [${coord:minutes(2)}] is 2 minute(s)", output2,
+            StringComparison.Ordinal);
         Assert.Contains(":2:31: E1003: end [2009-13-01T00:00Z] is not an Oozie datetime", output2,
             StringComparison.Ordinal);
         Assert.Contains(":2:55: E1003: timezone [Mars/Olympus] is not a time zone", output2, StringComparison.Ordinal);

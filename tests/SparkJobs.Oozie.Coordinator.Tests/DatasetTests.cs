@@ -19,7 +19,8 @@ public sealed class DatasetTests
             <datasets>{Dataset("m", "${coord:months(1)}", "2021-01-01T00:00Z", "hdfs://nn/m/${YEAR}-${MONTH}")}
             </datasets>
             <input-events><data-in name="in" dataset="m">
-              <start-instance>{"${coord:current(-2)}"}</start-instance><end-instance>{"${coord:current(-1)}"}</end-instance>
+              <start-instance>{"${coord:current(-2)}"}</start-instance>
+              <end-instance>{"${coord:current(-1)}"}</end-instance>
             </data-in></input-events>
             <output-events><data-out name="out" dataset="m"><instance>{"${coord:current(0)}"}</instance></data-out>
             </output-events>

@@ -6,7 +6,7 @@ using SparkJobs.Storage;
 namespace SparkJobs.Oozie.Coordinator.Tests;
 
 /// <summary>The scheduler on a fake clock with real SQLite, real files and real shell processes.</summary>
-public sealed class ExecutionTests : IDisposable
+public sealed partial class ExecutionTests : IDisposable
 {
     private readonly TempDir _dir = new();
 
@@ -18,7 +18,8 @@ public sealed class ExecutionTests : IDisposable
           <action name="train">
             <shell xmlns="uri:oozie:shell-action:1.0">
               <exec>/bin/sh</exec><argument>-c</argument>
-              <argument>o="\${1#file://}"; mkdir -p "$o" &amp;&amp; ls "\${0#file://}" > "$o/inputs.txt" &amp;&amp; touch "$o/_SUCCESS"</argument>
+              <argument>o="\${1#file://}"; mkdir -p "$o" &amp;&amp;
+                ls "\${0#file://}" > "$o/inputs.txt" &amp;&amp; touch "$o/_SUCCESS"</argument>
               <argument>${input}</argument><argument>${output}</argument>
             </shell>
             <ok to="end"/><error to="fail"/>
@@ -33,7 +34,8 @@ public sealed class ExecutionTests : IDisposable
         $"""
         <controls><timeout>-1</timeout><concurrency>1</concurrency><execution>{execution}</execution></controls>
         <datasets>
-          <dataset name="landing" frequency="${"{"}coord:days(1){"}"}" initial-instance="2026-01-01T00:00Z" timezone="UTC">
+          <dataset name="landing" frequency="${"{"}coord:days(1){"}"}" initial-instance="2026-01-01T00:00Z"
+            timezone="UTC">
             <uri-template>{_dir.Uri}/landing/${"{"}YEAR{"}"}/${"{"}MONTH{"}"}/${"{"}DAY{"}"}</uri-template>{doneFlag}
           </dataset>
           <dataset name="out" frequency="${"{"}coord:days(1){"}"}" initial-instance="2026-01-01T00:00Z" timezone="UTC">

@@ -26,7 +26,9 @@ internal sealed class BundleParser
     private BundleApp? ParseRoot(XElement root)
     {
         var nsName = root.Name.NamespaceName;
-        var version = nsName.StartsWith(NamespacePrefix, StringComparison.Ordinal) ? nsName[NamespacePrefix.Length..] : null;
+        var version = nsName.StartsWith(NamespacePrefix, StringComparison.Ordinal)
+            ? nsName[NamespacePrefix.Length..]
+            : null;
         if (root.Name.LocalName != "bundle-app" || version is null || !Versions.Contains(version))
         {
             _x.Error("E0701", root, $"The root element is <{root.Name.LocalName}> in namespace '{nsName}'; it must " +
@@ -46,7 +48,8 @@ internal sealed class BundleParser
                 case "parameters":
                     if (version == "0.1")
                     {
-                        _x.Error("E0701", child, "<parameters> needs uri:oozie:bundle:0.2; raise the namespace version.");
+                        _x.Error("E0701", child,
+                            "<parameters> needs uri:oozie:bundle:0.2; raise the namespace version.");
                     }
 
                     parameters.AddRange(_x.Parameters(child, ns));

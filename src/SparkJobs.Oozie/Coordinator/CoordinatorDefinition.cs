@@ -25,7 +25,7 @@ internal sealed record ResolvedDataset(
     string UriTemplate,
     string? DoneFlag)
 {
-    /// <summary>Gets the file whose existence makes an instance available: _SUCCESS when no done-flag is given.</summary>
+    /// <summary>Gets the file whose existence makes an instance available: _SUCCESS without a done-flag.</summary>
     public string DoneFlagOrDefault => DoneFlag ?? "_SUCCESS";
 }
 

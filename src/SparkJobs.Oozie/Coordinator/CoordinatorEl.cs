@@ -9,7 +9,7 @@ internal enum CoordElPhase
     /// <summary>Submission: frequencies and attributes; instance functions are only echoed.</summary>
     Submission,
 
-    /// <summary>Materialization: current, offset, absolute and the time functions resolve; latest/future echo.</summary>
+    /// <summary>Materialization: current, offset, absolute and time functions resolve; latest/future echo.</summary>
     Materialization,
 
     /// <summary>Action start: dataIn, dataOut and actualTime resolve too.</summary>
@@ -257,7 +257,8 @@ internal sealed class CoordElContext : IElContext
             : throw new ElException($"[{text}] is not an Oozie datetime such as 2009-01-01T08:00Z.");
 
     private static TimeZoneInfo Zone(string id) =>
-        OozieTime.FindZone(id) ?? throw new ElException($"[{id}] is not a time zone; use UTC, GMT+hh:mm or an IANA id.");
+        OozieTime.FindZone(id)
+            ?? throw new ElException($"[{id}] is not a time zone; use UTC, GMT+hh:mm or an IANA id.");
 
     internal static DateTimeOffset AddUnits(DateTimeOffset time, int n, string unit, TimeZoneInfo zone)
     {

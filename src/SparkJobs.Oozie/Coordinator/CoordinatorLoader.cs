@@ -347,7 +347,9 @@ internal static class CoordinatorLoader
         var status = await fs.GetStatusAsync(appPath, cancellationToken)
             ?? throw new OozieException("E0505",
                 $"{configSource}: the coordinator application '{appPath}' ({AppPathProperty}) does not exist.");
-        var (file, dir) = status.IsDirectory ? (appPath.Combine("coordinator.xml"), appPath) : (appPath, appPath.Parent!);
+        var (file, dir) = status.IsDirectory
+            ? (appPath.Combine("coordinator.xml"), appPath)
+            : (appPath, appPath.Parent!);
         if (!await fs.ExistsAsync(file, cancellationToken))
         {
             throw new OozieException("E0505", $"{configSource}: '{file}' does not exist; the coordinator " +
@@ -394,7 +396,8 @@ internal static class CoordinatorLoader
         if (definition is null || errors.Count > 0)
         {
             throw new WorkflowValidationException(errors.Count > 0 ? errors
-                : [new WorkflowError("E1003", new SourceLocation(file.ToString(), 0, 0), null, "Unusable coordinator.")]);
+                : [new WorkflowError("E1003", new SourceLocation(file.ToString(), 0, 0), null,
+                    "Unusable coordinator.")]);
         }
 
         return new PreparedCoordinator(definition, file, text);

@@ -44,7 +44,8 @@ internal sealed record DataInEvent(
     SourceLocation Location);
 
 /// <summary>An output event: the dataset instance an action produces.</summary>
-internal sealed record DataOutEvent(string Name, string Dataset, string Instance, bool NoCleanup, SourceLocation Location);
+internal sealed record DataOutEvent(
+    string Name, string Dataset, string Instance, bool NoCleanup, SourceLocation Location);
 
 /// <summary>One node of input-logic (coordinator 0.5): and, or, combine, or a data-in reference.</summary>
 internal sealed record InputLogicNode(

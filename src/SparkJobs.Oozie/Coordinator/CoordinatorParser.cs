@@ -35,7 +35,9 @@ internal sealed partial class CoordinatorParser
     private CoordinatorApp? ParseRoot(XElement root)
     {
         var nsName = root.Name.NamespaceName;
-        var version = nsName.StartsWith(NamespacePrefix, StringComparison.Ordinal) ? nsName[NamespacePrefix.Length..] : null;
+        var version = nsName.StartsWith(NamespacePrefix, StringComparison.Ordinal)
+            ? nsName[NamespacePrefix.Length..]
+            : null;
         if (root.Name.LocalName != "coordinator-app" || version is null || !Versions.Contains(version))
         {
             _x.Error("E0701", root, $"The root element is <{root.Name.LocalName}> in namespace '{nsName}'; it must " +
@@ -63,7 +65,8 @@ internal sealed partial class CoordinatorParser
         var parameters = new List<WorkflowParameter>();
         InputLogicNode? logic = null;
         CoordinatorWorkflow? workflow = null;
-        string[] order = ["parameters", "controls", "datasets", "input-events", "input-logic", "output-events", "action"];
+        string[] order =
+            ["parameters", "controls", "datasets", "input-events", "input-logic", "output-events", "action"];
         var last = -1;
         foreach (var child in root.Elements())
         {
@@ -262,7 +265,9 @@ internal sealed partial class CoordinatorParser
             _x.Error("E0701", e, $"<{kind}> is not allowed in <input-logic>; use and, or, combine or data-in.");
         }
 
-        var children = kind == "data-in" ? [] : e.Elements().Where(c => c.Name.Namespace == _ns).Select(ParseLogic).ToList();
+        var children = kind == "data-in"
+            ? []
+            : e.Elements().Where(c => c.Name.Namespace == _ns).Select(ParseLogic).ToList();
         if (kind != "data-in" && children.Count == 0)
         {
             _x.Error("E0701", e, $"<{kind}> in <input-logic> needs at least one child.");

@@ -15,7 +15,8 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
     /// <summary>How far ahead of now actions are created (Oozie's materialization look-ahead).</summary>
     public static readonly TimeSpan LookAhead = TimeSpan.FromHours(1);
 
-    private static readonly HashSet<string> Active = ["RUNNING", "RUNNINGWITHERROR", "PREP"];
+    private static readonly HashSet<string> Active =
+        ["RUNNING", "RUNNINGWITHERROR", "PREP", "PREPPAUSED", "PAUSED", "PAUSEDWITHERROR"];
 
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
 
@@ -70,9 +71,14 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
     private void Materialize(CoordJobRecord job, Materializer materializer)
     {
         var now = time.GetUtcNow();
-        if (job.Status == "PREP")
+        if (job.Status is "PREP" or "PREPPAUSED")
         {
-            store.SetJob(job.Id, "status", "RUNNING");
+            var paused = job.Pause is { } p && p <= now;
+            store.SetJob(job.Id, "status", paused ? "PREPPAUSED" : "RUNNING");
+            if (paused)
+            {
+                return;
+            }
         }
 
         var waiting = store.Actions(job.Id).Count(a => a.Status == CoordActionStatus.WAITING);
@@ -124,7 +130,8 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
                 continue;
             }
 
-            var inputs = await new InputChecker(d, materializer, fileSystems).CheckAsync(action, now, cancellationToken);
+            var inputs = await new InputChecker(d, materializer, fileSystems)
+                .CheckAsync(action, now, cancellationToken);
             if (inputs is not null)
             {
                 store.SetAction(action.JobId, action.Number, CoordActionStatus.READY, resolvedIn: inputs);
@@ -146,7 +153,9 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
         var now = time.GetUtcNow();
         var running = actions.Count(a => a.Status is CoordActionStatus.SUBMITTED or CoordActionStatus.RUNNING);
         var ready = actions.Where(a => a.Status == CoordActionStatus.READY && a.NominalTime <= now);
-        ready = d.Execution == ExecutionOrder.LIFO ? ready.OrderByDescending(a => a.Number) : ready.OrderBy(a => a.Number);
+        ready = d.Execution == ExecutionOrder.LIFO
+            ? ready.OrderByDescending(a => a.Number)
+            : ready.OrderBy(a => a.Number);
         foreach (var action in ready)
         {
             if (running >= d.Concurrency)
@@ -158,9 +167,19 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
             store.SetAction(job.Id, action.Number, CoordActionStatus.SUBMITTED);
             try
             {
-                var wfId = await SubmitWorkflowAsync(job, d, materializer, action, now, cancellationToken);
+                var prepared = await PrepareWorkflowAsync(job, d, materializer, action, now, cancellationToken);
+                var engine = new WorkflowEngine(store.Jobs, time, new EngineOptions { FileSystems = fileSystems });
+                if (action.RerunFailed && action.WorkflowId is { } previous)
+                {
+                    // -rerun -failed: the same workflow job again, skipping the nodes that ended OK.
+                    store.SetAction(job.Id, action.Number, CoordActionStatus.RUNNING, previous);
+                    Run(previous, () => engine.RerunAsync(previous, prepared));
+                    continue;
+                }
+
+                var wfId = engine.Submit(prepared);
                 store.SetAction(job.Id, action.Number, CoordActionStatus.RUNNING, wfId);
-                Run(wfId);
+                Run(wfId, () => engine.RunAsync(wfId));
             }
             catch (OozieException e)
             {
@@ -170,8 +189,8 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
         }
     }
 
-    private async Task<string> SubmitWorkflowAsync(CoordJobRecord job, CoordinatorDefinition d, Materializer m,
-        CoordActionRecord action, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<PreparedWorkflow> PrepareWorkflowAsync(CoordJobRecord job, CoordinatorDefinition d,
+        Materializer m, CoordActionRecord action, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var el = m.NewContext(CoordElPhase.ActionStart, action.Number, action.NominalTime, now);
         el.ActionId = action.Id;
@@ -189,9 +208,13 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
         conf[WorkflowLoader.AppPathProperty] = Eval(d.App.Workflow.AppPath);
         conf["oozie.coord.action.id"] = action.Id;
         conf["oozie.coord.action.nominal_time"] = OozieTime.Format(action.NominalTime);
-        var prepared = await WorkflowLoader.PrepareAsync(conf, new Dictionary<string, string>(), job.User,
+        if (action.RerunFailed)
+        {
+            conf["oozie.wf.rerun.failnodes"] = "true";
+        }
+
+        return await WorkflowLoader.PrepareAsync(conf, new Dictionary<string, string>(), job.User,
             action.Id, fileSystems, cancellationToken);
-        return new WorkflowEngine(store.Jobs, time, new EngineOptions { FileSystems = fileSystems }).Submit(prepared);
 
         string Eval(string text)
         {
@@ -206,14 +229,13 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
         }
     }
 
-    private void Run(string workflowId)
+    private void Run(string workflowId, Func<Task<JobStatus>> run)
     {
-        var engine = new WorkflowEngine(store.Jobs, time, new EngineOptions { FileSystems = fileSystems });
         _running[workflowId] = Task.Run(async () =>
         {
             try
             {
-                await engine.RunAsync(workflowId);
+                await run();
             }
             catch (OozieException e)
             {
@@ -242,7 +264,8 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
             else if (!_running.ContainsKey(action.WorkflowId!))
             {
                 // A workflow left unfinished by a scheduler that died: run it again in this process.
-                Run(action.WorkflowId!);
+                var engine = new WorkflowEngine(store.Jobs, time, new EngineOptions { FileSystems = fileSystems });
+                Run(action.WorkflowId!, () => engine.RunAsync(action.WorkflowId!));
             }
         }
     }
@@ -256,6 +279,11 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
             or CoordActionStatus.KILLED or CoordActionStatus.TIMEDOUT or CoordActionStatus.SKIPPED
             or CoordActionStatus.IGNORED);
         var status = done ? Final(statuses) : bad ? "RUNNINGWITHERROR" : "RUNNING";
+        if (!done && job.Pause is { } pause && pause <= time.GetUtcNow())
+        {
+            status = status.Replace("RUNNING", "PAUSED", StringComparison.Ordinal);
+        }
+
         if (status != job.Status)
         {
             store.SetJob(job.Id, "status", status);

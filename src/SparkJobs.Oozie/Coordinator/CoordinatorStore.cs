@@ -23,7 +23,7 @@ internal sealed record CoordActionRecord(
     string JobId, int Number, DateTimeOffset NominalTime, DateTimeOffset Created, CoordActionStatus Status,
     string? WorkflowId, IReadOnlyList<DataInInstances> DataIn,
     IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> DataOut,
-    IReadOnlyDictionary<string, IReadOnlyList<string>>? ResolvedIn)
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? ResolvedIn, bool RerunFailed = false)
 {
     /// <summary>Gets the action id, <c>&lt;coordId&gt;@&lt;n&gt;</c>.</summary>
     public string Id => $"{JobId}@{Number}";
@@ -53,8 +53,21 @@ internal sealed class CoordinatorStore
             CREATE TABLE IF NOT EXISTS coord_actions (job_id TEXT NOT NULL, number INTEGER NOT NULL,
                 nominal TEXT NOT NULL, created TEXT NOT NULL, status TEXT NOT NULL, workflow_id TEXT,
                 data_in TEXT NOT NULL, data_out TEXT NOT NULL, resolved_in TEXT, last_modified TEXT NOT NULL,
-                PRIMARY KEY (job_id, number));
+                rerun_failed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (job_id, number));
+            CREATE TABLE IF NOT EXISTS bundle_jobs (id TEXT PRIMARY KEY, name TEXT NOT NULL, status TEXT NOT NULL,
+                definition TEXT NOT NULL, file TEXT NOT NULL, conf TEXT NOT NULL, user TEXT NOT NULL,
+                kickoff TEXT NOT NULL, created TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS bundle_coords (bundle_id TEXT NOT NULL, name TEXT NOT NULL,
+                coord_id TEXT, critical INTEGER NOT NULL, enabled INTEGER NOT NULL, PRIMARY KEY (bundle_id, name));
             """);
+
+        // Stores written before coordinator reruns lack the rerun flag; add it in place.
+        using var columns = Cmd(c, null, "SELECT COUNT(*) FROM pragma_table_info('coord_actions') " +
+            "WHERE name = 'rerun_failed'");
+        if (Convert.ToInt64(columns.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+        {
+            Exec(c, null, "ALTER TABLE coord_actions ADD COLUMN rerun_failed INTEGER NOT NULL DEFAULT 0");
+        }
     }
 
     public JobStore Jobs { get; }
@@ -91,7 +104,8 @@ internal sealed class CoordinatorStore
                 S(r, "file")!, JsonSerializer.Deserialize<Dictionary<string, string>>(S(r, "conf")!)!, S(r, "user")!,
                 T(r, "created")!.Value, T(r, "end_override"), T(r, "pause"),
                 r.IsDBNull(r.GetOrdinal("concurrency")) ? null : r.GetInt32(r.GetOrdinal("concurrency")),
-                r.GetInt32(r.GetOrdinal("last_action")), T(r, "last_nominal"), r.GetInt32(r.GetOrdinal("materialized")) != 0));
+                r.GetInt32(r.GetOrdinal("last_action")), T(r, "last_nominal"),
+                r.GetInt32(r.GetOrdinal("materialized")) != 0));
         }
 
         return list;
@@ -120,7 +134,8 @@ internal sealed class CoordinatorStore
             """,
             ("$job", jobId), ("$n", action.Number), ("$nominal", F(action.NominalTime)), ("$created", F(created)),
             ("$in", JsonSerializer.Serialize(action.DataIn)), ("$out", JsonSerializer.Serialize(action.DataOut)));
-        Exec(c, tx, "UPDATE coord_jobs SET last_action = $n, last_nominal = $nominal WHERE id = $job AND last_action < $n",
+        Exec(c, tx,
+            "UPDATE coord_jobs SET last_action = $n, last_nominal = $nominal WHERE id = $job AND last_action < $n",
             ("$job", jobId), ("$n", action.Number), ("$nominal", F(action.NominalTime)));
         tx.Commit();
         return inserted > 0;
@@ -139,7 +154,8 @@ internal sealed class CoordinatorStore
                 JsonSerializer.Deserialize<List<DataInInstances>>(S(r, "data_in")!)!,
                 JsonSerializer.Deserialize<List<KeyValuePair<string, IReadOnlyList<string>>>>(S(r, "data_out")!)!,
                 S(r, "resolved_in") is { } resolved
-                    ? JsonSerializer.Deserialize<Dictionary<string, IReadOnlyList<string>>>(resolved) : null));
+                    ? JsonSerializer.Deserialize<Dictionary<string, IReadOnlyList<string>>>(resolved) : null,
+                r.GetInt32(r.GetOrdinal("rerun_failed")) != 0));
         }
 
         return list;
@@ -159,22 +175,37 @@ internal sealed class CoordinatorStore
             ("$now", F(_time.GetUtcNow())), ("$job", jobId), ("$n", number));
     }
 
+    /// <summary>Puts a finished action back to WAITING for a rerun, optionally with re-resolved inputs.</summary>
+    public void ResetAction(string jobId, int number, IReadOnlyList<DataInInstances>? dataIn, bool rerunFailed)
+    {
+        using var c = Connect();
+        Exec(c, null,
+            """
+            UPDATE coord_actions SET status = 'WAITING', resolved_in = NULL, data_in = COALESCE($in, data_in),
+                rerun_failed = $failed, created = $now, last_modified = $now WHERE job_id = $job AND number = $n
+            """,
+            ("$in", dataIn is null ? null : JsonSerializer.Serialize(dataIn)), ("$failed", rerunFailed ? 1 : 0),
+            ("$now", F(_time.GetUtcNow())), ("$job", jobId), ("$n", number));
+    }
+
     public void DeleteActionsAfter(string jobId, DateTimeOffset pause)
     {
         using var c = Connect();
         using var tx = c.BeginTransaction();
-        Exec(c, tx, "DELETE FROM coord_actions WHERE job_id = $job AND nominal >= $p AND status = 'WAITING'",
+        Exec(c, tx,
+            "DELETE FROM coord_actions WHERE job_id = $job AND nominal >= $p AND status IN ('WAITING', 'READY')",
             ("$job", jobId), ("$p", F(pause)));
         Exec(c, tx,
             """
-            UPDATE coord_jobs SET last_action = (SELECT COALESCE(MAX(number), 0) FROM coord_actions WHERE job_id = $job),
+            UPDATE coord_jobs
+            SET last_action = (SELECT COALESCE(MAX(number), 0) FROM coord_actions WHERE job_id = $job),
                 last_nominal = (SELECT MAX(nominal) FROM coord_actions WHERE job_id = $job), materialized = 0
             WHERE id = $job
             """, ("$job", jobId));
         tx.Commit();
     }
 
-    private SqliteConnection Connect()
+    internal SqliteConnection Connect()
     {
         var c = new SqliteConnection(_connectionString);
         c.Open();
@@ -182,13 +213,14 @@ internal sealed class CoordinatorStore
         return c;
     }
 
-    private static int Exec(SqliteConnection c, SqliteTransaction? tx, string sql, params (string, object?)[] p)
+    internal static int Exec(SqliteConnection c, SqliteTransaction? tx, string sql, params (string, object?)[] p)
     {
         using var cmd = Cmd(c, tx, sql, p);
         return cmd.ExecuteNonQuery();
     }
 
-    private static SqliteCommand Cmd(SqliteConnection c, SqliteTransaction? tx, string sql, params (string, object?)[] p)
+    internal static SqliteCommand Cmd(
+        SqliteConnection c, SqliteTransaction? tx, string sql, params (string, object?)[] p)
     {
         var cmd = c.CreateCommand();
         cmd.Transaction = tx;
@@ -203,9 +235,11 @@ internal sealed class CoordinatorStore
 
     internal static string? F(DateTimeOffset? t) => t?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
-    private static string? S(SqliteDataReader r, string column) =>
+    internal static string? S(SqliteDataReader r, string column) =>
         r.IsDBNull(r.GetOrdinal(column)) ? null : r.GetString(r.GetOrdinal(column));
 
-    private static DateTimeOffset? T(SqliteDataReader r, string column) =>
-        S(r, column) is { } s ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) : null;
+    internal static DateTimeOffset? T(SqliteDataReader r, string column) =>
+        S(r, column) is { } s
+            ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)
+            : null;
 }

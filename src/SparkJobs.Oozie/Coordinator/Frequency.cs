@@ -31,7 +31,7 @@ internal enum FrequencyUnit
 /// <param name="Cron">The cron schedule when the unit is <see cref="FrequencyUnit.Cron"/>.</param>
 internal sealed record Frequency(int Value, FrequencyUnit Unit, CronSchedule? Cron = null)
 {
-    /// <summary>Gets the length in minutes with a day as 24 h and a month as 30 days, as Oozie's checks count.</summary>
+    /// <summary>Gets the length in minutes, a day as 24 h and a month as 30 days, as Oozie's checks count.</summary>
     public long ApproximateMinutes => Unit switch
     {
         FrequencyUnit.Minute => Value,

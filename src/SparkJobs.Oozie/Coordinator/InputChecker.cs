@@ -90,7 +90,8 @@ internal sealed class InputChecker(CoordinatorDefinition definition, Materialize
                 uris = parts.All(p => p is not null) ? [.. parts.SelectMany(p => p!)] : null;
                 break;
             case "or":
-                uris = node.Children.Select(c => Evaluate(c, available, waited, result)).FirstOrDefault(p => p is not null);
+                uris = node.Children.Select(c => Evaluate(c, available, waited, result))
+                    .FirstOrDefault(p => p is not null);
                 break;
             default:
                 // combine: an instance counts as present when any of the datasets has it.

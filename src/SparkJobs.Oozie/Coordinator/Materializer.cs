@@ -38,7 +38,9 @@ internal sealed partial class Materializer(CoordinatorDefinition definition, Tim
     /// <summary>Resolves one action's data-in instances and data-out URIs at materialization.</summary>
     public MaterializedAction Materialize(int number, DateTimeOffset nominal, DateTimeOffset actual)
     {
-        var el = NewContext(CoordElPhase.Materialization, number, nominal, actual);
+        // One context serves every action: building its function table per action cost more than the evaluation.
+        var el = _materializeContext ??= NewContext(CoordElPhase.Materialization, number, nominal, actual);
+        (el.NominalTime, el.ActualTime, el.Dataset, el.RoundUp, el.LastUnit) = (nominal, actual, null, false, null);
         var inputs = new List<DataInInstances>();
         foreach (var input in definition.App.Inputs)
         {
@@ -110,6 +112,8 @@ internal sealed partial class Materializer(CoordinatorDefinition definition, Tim
 
     private CoordElContext? _templateContext;
 
+    private CoordElContext? _materializeContext;
+
     private CoordElContext TemplateContext =>
         _templateContext ??= NewContext(CoordElPhase.Materialization, 0, definition.Start, definition.Start);
 
@@ -124,7 +128,7 @@ internal sealed partial class Materializer(CoordinatorDefinition definition, Tim
             ActualTime = actual,
         };
 
-    /// <summary>Gets whether an instance value is an echoed latest/future call to resolve when the action starts.</summary>
+    /// <summary>Gets whether an instance is an echoed latest/future call, resolved when the action starts.</summary>
     public static bool IsDeferred(string instance) => DeferredPattern().IsMatch(instance);
 
     /// <summary>Splits an echoed latest/future call into its function, n and (for future) limit.</summary>

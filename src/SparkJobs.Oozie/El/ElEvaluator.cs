@@ -48,19 +48,46 @@ public static class ElEvaluator
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(context);
-        var parts = Split(text);
-        if (parts.Count == 1 && parts[0].IsExpression)
+        var parts = Parsed(text);
+        if (parts.Length == 1 && parts[0].Node is { } single)
         {
-            return Eval(ElParser.Parse(parts[0].Text), context);
+            return Eval(single, context);
         }
 
         var sb = new System.Text.StringBuilder();
-        foreach (var part in parts)
+        foreach (var (literal, node) in parts)
         {
-            sb.Append(part.IsExpression ? ElValues.ToText(Eval(ElParser.Parse(part.Text), context)) : part.Text);
+            sb.Append(node is null ? literal : ElValues.ToText(Eval(node, context)));
         }
 
         return sb.ToString();
+    }
+
+    // Coordinators evaluate the same few templates for every action they materialize; parsing each once keeps
+    // a ten-year hourly schedule from re-tokenizing them ninety thousand times. Parsed trees are immutable, so
+    // they are shared across threads; the cache is emptied when full so that ad-hoc texts cannot grow it forever.
+    private const int CacheLimit = 4096;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string, ElNode?)[]> Cache =
+        new(StringComparer.Ordinal);
+
+    private static (string Literal, ElNode? Node)[] Parsed(string text)
+    {
+        if (Cache.TryGetValue(text, out var cached))
+        {
+            return cached;
+        }
+
+        // Parse errors throw here and are not cached, so every evaluation of a bad text reports it.
+        var parsed = Split(text).Select(p => p.IsExpression ? (p.Text, ElParser.Parse(p.Text)) : (p.Text, null))
+            .ToArray();
+        if (Cache.Count >= CacheLimit)
+        {
+            Cache.Clear();
+        }
+
+        Cache[text] = parsed;
+        return parsed;
     }
 
     /// <summary>Lists the plain variable names an expression text refers to, without evaluating it.</summary>
