@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using SparkJobs.Oozie.Engine;
+using SparkJobs.Oozie.Store;
+
+namespace SparkJobs.Oozie.Server;
+
+/// <summary>Runs workflow jobs on background tasks so that HTTP calls return at once.</summary>
+internal sealed class JobRunner(JobStore store, WorkflowEngine engine, TextWriter? progress) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+
+    public JobStore Store => store;
+
+    public WorkflowEngine Engine => engine;
+
+    public void Start(string id) => Track(id, () => engine.RunAsync(id, _stopping.Token));
+
+    public void Track(string id, Func<Task<JobStatus>> run)
+    {
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                var status = await run();
+                progress?.WriteLine($"Job {id} {status}");
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                // The server is stopping; the store keeps the job for the next start to resume.
+            }
+#pragma warning disable CA1031 // A failing job must not take the server down; the store records the failure.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                store.AppendLog(id, $"Job {id} stopped: {e.Message}");
+                progress?.WriteLine($"Job {id} stopped: {e.Message}");
+            }
+            finally
+            {
+                _running.TryRemove(id, out _);
+            }
+        });
+        _running[id] = task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_running.Values);
+        _stopping.Dispose();
+    }
+}
