@@ -34,7 +34,7 @@ root.SetAction((parse, _) => JobHost.RunAsync("preprocess", async cancellationTo
     var options = new PreprocessOptions(
         parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(percent), parse.GetValue(seed),
         parse.GetValue(engine)!);
-    var stats = await PreprocessJob.RunAsync(options, FileSystems.Default, cancellationToken);
+    var stats = await PreprocessJob.RunAsync(options, FileSystems.CreateDefault(), cancellationToken);
     Console.WriteLine($"rows_in={stats.RowsIn}");
     Console.WriteLine($"rows_out={stats.RowsOut}");
     foreach (var (split, s) in stats.Splits)
