@@ -5,7 +5,7 @@ using SparkJobs.Storage.WebHdfs;
 
 namespace SparkJobs.Cli;
 
-/// <summary><c>oozie-lite deploy &lt;app dir&gt; &lt;hdfs app path&gt;</c>: uploads an application, rerunnably.</summary>
+/// <summary><c>oozie-lite deploy &lt;app dir&gt; &lt;hdfs app path&gt;</c>: uploads an app, rerunnably.</summary>
 internal static class DeployCli
 {
     public static async Task<int> RunAsync(CliArguments args, TextWriter stdout)

@@ -97,7 +97,11 @@ internal sealed partial class OozieApi(JobRunner runner, OozieServerOptions opti
         "available-timezones" => Json(new JsonObject
         {
             ["available-timezones"] = new JsonArray(TimeZoneInfo.GetSystemTimeZones()
-                .Select(z => (JsonNode)new JsonObject { ["timezoneId"] = z.Id, ["timezoneDisplayName"] = z.DisplayName })
+                .Select(z => (JsonNode)new JsonObject
+                {
+                    ["timezoneId"] = z.Id,
+                    ["timezoneDisplayName"] = z.DisplayName,
+                })
                 .ToArray()),
         }),
         _ => throw new OozieException("E0301", $"Invalid resource [admin/{resource}]; use status or build-version."),
@@ -177,8 +181,10 @@ internal sealed partial class OozieApi(JobRunner runner, OozieServerOptions opti
         }
 
         var allowed = path.IsLocal
-            ? options.AppRoots.Select(r => Path.GetFullPath(r)).Any(root => IsUnder(Path.GetFullPath(path.LocalPath), root))
-            : options.AppRoots.Any(r => r.Contains("://", StringComparison.Ordinal) && path.IsUnder(StoragePath.Parse(r)));
+            ? options.AppRoots.Select(Path.GetFullPath)
+                .Any(root => IsUnder(Path.GetFullPath(path.LocalPath), root))
+            : options.AppRoots.Any(r => r.Contains("://", StringComparison.Ordinal)
+                && path.IsUnder(StoragePath.Parse(r)));
         if (!allowed)
         {
             throw new OozieException("E0302", $"Invalid parameter [{WorkflowLoader.AppPathProperty}={text}]: "
