@@ -8,21 +8,46 @@ namespace SparkJobs.Oozie.Server;
 internal sealed class JobRunner(JobStore store, WorkflowEngine engine, TextWriter? progress) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _kills = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
     public JobStore Store => store;
 
     public WorkflowEngine Engine => engine;
 
-    public void Start(string id) => Track(id, () => engine.RunAsync(id, _stopping.Token));
+    public void Start(string id) => Track(id, token => Task.Run(() => engine.RunAsync(id, token), token));
 
-    public void Track(string id, Func<Task<JobStatus>> run)
+    // A kill that lands while the engine is still starting the job would be overwritten by its RUNNING,
+    // so a kill of a job this server runs also cancels the run, which the engine records as KILLED.
+    public void Kill(string id)
     {
+        if (_kills.TryGetValue(id, out var kill))
+        {
+            kill.Cancel();
+        }
+    }
+
+    public void Track(string id, Func<CancellationToken, Task<JobStatus>> run)
+    {
+        var kill = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        Task<JobStatus> started;
+        try
+        {
+            // Called here so that a precondition the engine checks up front fails the HTTP call.
+            started = run(kill.Token);
+        }
+        catch
+        {
+            kill.Dispose();
+            throw;
+        }
+
+        _kills[id] = kill;
         var task = Task.Run(async () =>
         {
             try
             {
-                var status = await run();
+                var status = await started;
                 progress?.WriteLine($"Job {id} {status}");
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -39,6 +64,8 @@ internal sealed class JobRunner(JobStore store, WorkflowEngine engine, TextWrite
             finally
             {
                 _running.TryRemove(id, out _);
+                _kills.TryRemove(id, out _);
+                kill.Dispose();
             }
         });
         _running[id] = task;

@@ -113,6 +113,7 @@ internal sealed partial class OozieApi
                 break;
             case "kill":
                 Change(job, Active, JobStatus.KILLED, "E0725");
+                runner.Kill(id);
                 break;
             case "suspend":
                 Change(job, [JobStatus.RUNNING], JobStatus.SUSPENDED, "E0727");
@@ -129,8 +130,7 @@ internal sealed partial class OozieApi
 
                 var prepared = await PrepareAsync(conf, job.User, context.RequestAborted);
                 // RerunAsync checks its preconditions before it returns, so they surface as this call's error.
-                var rerun = runner.Engine.RerunAsync(id, prepared);
-                runner.Track(id, () => rerun);
+                runner.Track(id, token => runner.Engine.RerunAsync(id, prepared, token));
                 break;
             default:
                 throw new OozieException("E0302", $"Invalid parameter [action={action}]; use start, suspend, resume, "
