@@ -173,6 +173,7 @@ public sealed partial class ServerApiTests : IAsyncLifetime
             Configuration(("oozie.wf.application.path", app)));
         var id = JsonDocument.Parse(await submit.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
 
+        await ServerEndToEndTests.WaitForStatusAsync(_http, Base, id!, "RUNNING");
         using var kill = await _http.PutAsync(Base + $"/v2/job/{id}?action=kill", null);
         var status = await ServerEndToEndTests.WaitForFinalAsync(_http, Base, id!);
         using var again = await _http.PutAsync(Base + $"/v2/job/{id}?action=kill", null);

@@ -6,14 +6,18 @@ namespace SparkJobs.Oozie.Server.Tests;
 /// <summary>oozie-lite's remote client against oozie-lite's server, as a user would run them.</summary>
 public sealed class ServerEndToEndTests
 {
-    internal static async Task<string> WaitForFinalAsync(HttpClient http, string baseUri, string id)
+    internal static Task<string> WaitForFinalAsync(HttpClient http, string baseUri, string id) =>
+        WaitForStatusAsync(http, baseUri, id, "SUCCEEDED", "KILLED", "FAILED");
+
+    internal static async Task<string> WaitForStatusAsync(
+        HttpClient http, string baseUri, string id, params string[] wanted)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
             var text = await http.GetStringAsync($"{baseUri}/v2/job/{id}?show=status", timeout.Token);
             var status = JsonDocument.Parse(text).RootElement.GetProperty("status").GetString()!;
-            if (status is "SUCCEEDED" or "KILLED" or "FAILED")
+            if (wanted.Contains(status))
             {
                 return status;
             }
