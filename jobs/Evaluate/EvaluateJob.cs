@@ -37,9 +37,11 @@ internal sealed class EvaluateJob(EvaluateOptions options, TextWriter log, TextW
         var modelPath = StoragePath.Parse(options.Model);
         var inputPath = StoragePath.Parse(options.Input);
         var outputPath = StoragePath.Parse(options.Output);
-        var modelFs = FileSystems.Default.For(modelPath);
-        var inputFs = FileSystems.Default.For(inputPath);
-        var outputFs = FileSystems.Default.For(outputPath);
+        // hdfs:// and webhdfs:// resolve through $HADOOP_CONF_DIR, so the job reads and writes a cluster's paths.
+        var fileSystems = FileSystems.CreateDefault();
+        var modelFs = fileSystems.For(modelPath);
+        var inputFs = fileSystems.For(inputPath);
+        var outputFs = fileSystems.For(outputPath);
 
         TorchRuntime.SetThreads(options.Threads);
         var device = TorchRuntime.SelectDevice(options.Device);

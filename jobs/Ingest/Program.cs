@@ -18,7 +18,7 @@ var root = new RootCommand("Lands raw image data as CSV: <output>/train/part-000
 root.SetAction((parse, _) => JobHost.RunAsync("ingest", async cancellationToken =>
 {
     var options = new IngestOptions(parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(limit));
-    var result = await IngestJob.RunAsync(options, FileSystems.Default, cancellationToken);
+    var result = await IngestJob.RunAsync(options, FileSystems.CreateDefault(), cancellationToken);
     foreach (var (split, rows) in result.Splits)
     {
         Console.WriteLine($"{split}_rows={rows}");

@@ -43,7 +43,7 @@ root.SetAction((parse, _) => JobHost.RunAsync("preprocess", async cancellationTo
     var options = new PreprocessOptions(
         parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(percent), parse.GetValue(seed),
         parse.GetValue(engine)!, parse.GetValue(emitPlan), parse.GetValue(explain) ? Console.Out : null);
-    var stats = await PreprocessJob.RunAsync(options, FileSystems.Default, cancellationToken);
+    var stats = await PreprocessJob.RunAsync(options, FileSystems.CreateDefault(), cancellationToken);
     if (options.DryRun)
     {
         if (options.EmitPlan is { } directory)

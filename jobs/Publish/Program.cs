@@ -48,7 +48,7 @@ root.SetAction((parse, _) => JobHost.RunAsync("publish", async cancellationToken
     }
 
     var registryPath = StoragePath.Parse(parse.GetRequiredValue(registry));
-    var fs = FileSystems.Default.For(registryPath);
+    var fs = FileSystems.CreateDefault().For(registryPath);
     var request = new PublishRequest(
         StoragePath.Parse(parse.GetRequiredValue(model)),
         StoragePath.Parse(parse.GetRequiredValue(evaluation)),

@@ -29,8 +29,10 @@ internal sealed partial class TrainJob(TrainOptions options, TextWriter log, Tex
         options.Validate();
         var inputPath = StoragePath.Parse(options.Input);
         var outputPath = StoragePath.Parse(options.Output);
-        var inputFs = FileSystems.Default.For(inputPath);
-        var outputFs = FileSystems.Default.For(outputPath);
+        // hdfs:// and webhdfs:// resolve through $HADOOP_CONF_DIR, so the job reads and writes a cluster's paths.
+        var fileSystems = FileSystems.CreateDefault();
+        var inputFs = fileSystems.For(inputPath);
+        var outputFs = fileSystems.For(outputPath);
 
         TorchRuntime.SetThreads(options.Threads);
         var device = TorchRuntime.SelectDevice(options.Device);

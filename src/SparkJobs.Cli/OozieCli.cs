@@ -16,8 +16,9 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         "job -info|-log|-definition <id> | job -change <coord id> -value endtime=..;concurrency=..;pausetime=.. | " +
         "job -ignore <coord id> [-action 1-3] | job -rerun <coord id> -action 1-3,5|-date <from>::<to> " +
         "[-refresh] [-nocleanup] [-failed] | jobs [-jobtype wf|coordinator|bundle] [-len N] " +
-        "[-filter status=X;name=Y] | validate <file|dir> | " +
-        "admin -version|-status | version";
+        "[-filter status=X;name=Y] | validate <file|dir> | admin -version|-status | version | " +
+        "server [-port 11000] [-bind 127.0.0.1] [-app-root DIR]... | deploy <app dir> <hdfs app path> [-Dk=v]; " +
+        "add -oozie URL (or OOZIE_URL) to talk to an Oozie server";
 
     private static readonly string Ruler = new('-', 132);
     private static readonly string[] AppFiles = ["workflow.xml", "coordinator.xml", "bundle.xml"];
@@ -28,11 +29,14 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
     {
         var parsed = CliArguments.Parse(args);
         var url = parsed.Options.GetValueOrDefault("oozie") ?? Environment.GetEnvironmentVariable("OOZIE_URL");
-        if (!string.IsNullOrWhiteSpace(url) && parsed.Command is not ("validate" or "version" or "help"))
+        if (!string.IsNullOrWhiteSpace(url) && parsed.Command is ("job" or "jobs" or "admin" or "validate"))
         {
-            throw new UsageException(
-                $"remote mode (-oozie {url} / OOZIE_URL) is not available in this build; unset OOZIE_URL and drop " +
-                "-oozie to run locally, or use the real oozie CLI against that server.");
+            // A negative result means the server cannot validate, so the file is checked here.
+            var remote = await new RemoteCli(stdout, stderr, url!).RunAsync(parsed);
+            if (remote >= 0)
+            {
+                return remote;
+            }
         }
 
         if (parsed.Command is "job" or "jobs")
@@ -45,8 +49,8 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
             "job" => await JobAsync(parsed),
             "jobs" => Jobs(parsed),
             "validate" => Validate(parsed),
-            "server" => await new CoordinatorCli(stdout, stderr, time).ServerAsync(
-                parsed.Has("once"), TimeSpan.FromSeconds(10), CancellationToken.None),
+            "server" => await new ServerCli(stdout, stderr, time).RunAsync(args),
+            "deploy" => await DeployCli.RunAsync(parsed, stdout),
             "admin" => Admin(parsed),
             "version" => Print($"Oozie client build version: {Version}"),
             "help" or "-help" => Print(Hint),

@@ -117,7 +117,6 @@ public sealed class CliProcessTests : IDisposable
     [InlineData("job", "-run")]
     [InlineData("job", "-run", "-config")]
     [InlineData("bogus")]
-    [InlineData("job", "-info", "1", "-oozie", "http://127.0.0.1:11000/oozie")]
     public async Task Bad_arguments_exit_2_with_a_hint(params string[] args)
     {
         var result = await OozieLiteAsync(args);

@@ -1,0 +1,304 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Xml.Linq;
+using SparkJobs.Hosting;
+using SparkJobs.Oozie;
+using SparkJobs.Oozie.Engine;
+
+namespace SparkJobs.Cli;
+
+/// <summary>The oozie-lite commands against an Oozie server's Web Services API (v2, else v1).</summary>
+internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url)
+{
+    private const string HeaderPrefix = "header:";
+    private static readonly string Ruler = new('-', 132);
+    private static readonly string[] Operations = ["start", "suspend", "resume", "kill"];
+    private readonly string _base = url.TrimEnd('/');
+    private readonly bool _debug = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OOZIE_DEBUG"));
+    private string _version = string.Empty;
+
+    public async Task<int> RunAsync(CliArguments args)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(100) };
+        foreach (var (k, v) in args.Defines.Where(d => d.Key.StartsWith(HeaderPrefix, StringComparison.Ordinal)))
+        {
+            http.DefaultRequestHeaders.TryAddWithoutValidation(k[HeaderPrefix.Length..], v);
+        }
+
+        _version = await PickVersionAsync(http);
+        return args.Command switch
+        {
+            "job" => await JobAsync(http, args),
+            "jobs" => await JobsAsync(http, args),
+            "admin" => await AdminAsync(http, args),
+            _ => await ValidateAsync(http, args),
+        };
+    }
+
+    private async Task<string> PickVersionAsync(HttpClient http)
+    {
+        var text = await SendAsync(http, HttpMethod.Get, $"{_base}/versions", null);
+        int[] versions;
+        try
+        {
+            versions = JsonSerializer.Deserialize<int[]>(text) ?? [];
+        }
+        catch (JsonException)
+        {
+            throw new OozieException("E0301", $"{_base}/versions did not return a version list; is -oozie {url} "
+                + "an Oozie server URL ending in /oozie?");
+        }
+
+        return versions.Contains(2) ? "v2" : versions.Contains(1) ? "v1"
+            : throw new OozieException("E0301", $"the server at {url} supports none of API v1 and v2.");
+    }
+
+    private async Task<string> SendAsync(HttpClient http, HttpMethod method, string uri, string? xml,
+        bool allowNotFound = false)
+    {
+        if (_debug)
+        {
+            stderr.WriteLine($"{method} {uri}");
+        }
+
+        using var request = new HttpRequestMessage(method, uri);
+        if (xml is not null)
+        {
+            request.Content = new StringContent(xml, Encoding.UTF8);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/xml;charset=UTF-8");
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new OozieException("IO_ERROR", $"cannot reach {url} ({e.Message}); check -oozie or OOZIE_URL.");
+        }
+        catch (TaskCanceledException)
+        {
+            throw new OozieException("IO_ERROR", $"{url} did not answer in time.");
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            if (_debug)
+            {
+                stderr.WriteLine($"  -> {(int)response.StatusCode}");
+            }
+
+            if (response.IsSuccessStatusCode || (allowNotFound && response.StatusCode == HttpStatusCode.NotFound))
+            {
+                return response.IsSuccessStatusCode ? body : "\0";
+            }
+
+            var code = Header(response, "oozie-error-code") ?? $"HTTP{(int)response.StatusCode}";
+            var message = Header(response, "oozie-error-message") ?? response.ReasonPhrase ?? "request failed";
+            var prefix = code + ": ";
+            throw new OozieException(code, message.StartsWith(prefix, StringComparison.Ordinal)
+                ? message[prefix.Length..]
+                : message);
+        }
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? string.Join(" ", values) : null;
+
+    private string Api(string path) => $"{_base}/{_version}/{path}";
+
+    private static string Configuration(CliArguments args)
+    {
+        var conf = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (args.Options.GetValueOrDefault("config") is { } file)
+        {
+            foreach (var (k, v) in WorkflowLoader.LoadConfigFile(file))
+            {
+                conf[k] = v;
+            }
+        }
+
+        foreach (var (k, v) in args.Defines.Where(d => !d.Key.StartsWith(HeaderPrefix, StringComparison.Ordinal)))
+        {
+            conf[k] = v;
+        }
+
+        conf.TryAdd("user.name", Environment.UserName);
+        return new XDocument(new XElement("configuration", conf.Select(p =>
+            new XElement("property", new XElement("name", p.Key), new XElement("value", p.Value))))).ToString();
+    }
+
+    private async Task<int> JobAsync(HttpClient http, CliArguments args)
+    {
+        if (args.Has("run") || args.Has("submit"))
+        {
+            args.Required("config");
+            var reply = await SendAsync(http, HttpMethod.Post,
+                Api(args.Has("run") ? "jobs?action=start" : "jobs"), Configuration(args));
+            using var doc = JsonDocument.Parse(reply);
+            stdout.WriteLine($"job: {doc.RootElement.GetProperty("id").GetString()}");
+            return ExitCodes.Success;
+        }
+
+        foreach (var op in Operations)
+        {
+            if (args.Options.GetValueOrDefault(op) is { } id)
+            {
+                await SendAsync(http, HttpMethod.Put, Api($"job/{Uri.EscapeDataString(id)}?action={op}"), null);
+                return ExitCodes.Success;
+            }
+        }
+
+        if (args.Options.GetValueOrDefault("rerun") is { } rerunId)
+        {
+            args.Required("config");
+            await SendAsync(http, HttpMethod.Put, Api($"job/{Uri.EscapeDataString(rerunId)}?action=rerun"),
+                Configuration(args));
+            return ExitCodes.Success;
+        }
+
+        if (args.Options.GetValueOrDefault("info") is { } infoId)
+        {
+            using var doc = JsonDocument.Parse(await SendAsync(http, HttpMethod.Get, Show(infoId, "info"), null));
+            PrintInfo(doc.RootElement);
+            return ExitCodes.Success;
+        }
+
+        foreach (var show in new[] { "log", "definition" })
+        {
+            if (args.Options.GetValueOrDefault(show) is { } id)
+            {
+                stdout.Write(await SendAsync(http, HttpMethod.Get, Show(id, show), null));
+                return ExitCodes.Success;
+            }
+        }
+
+        throw new UsageException("job needs one of -run, -submit, -start <id>, -rerun <id>, -kill <id>, "
+            + "-suspend <id>, -resume <id>, -info <id>, -log <id>, -definition <id>.");
+    }
+
+    private string Show(string id, string show) => Api($"job/{Uri.EscapeDataString(id)}?show={show}");
+
+    private static string Text(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v.ToString() : "-";
+
+    // The server sends RFC-822 dates; print them in the local commands' shorter form.
+    private static string Date(JsonElement e, string name)
+    {
+        var text = Text(e, name);
+        return DateTimeOffset.TryParseExact(text.Replace("GMT", "+00:00", StringComparison.Ordinal),
+            "ddd, dd MMM yyyy HH:mm:ss zzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
+            ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'GMT'", CultureInfo.InvariantCulture)
+            : text;
+    }
+
+    private void PrintInfo(JsonElement job)
+    {
+        stdout.WriteLine($"Job ID : {Text(job, "id")}");
+        stdout.WriteLine(Ruler);
+        stdout.WriteLine($"Workflow Name : {Text(job, "appName")}");
+        stdout.WriteLine($"App Path      : {Text(job, "appPath")}");
+        stdout.WriteLine($"Status        : {Text(job, "status")}");
+        stdout.WriteLine($"Run           : {Text(job, "run")}");
+        stdout.WriteLine($"User          : {Text(job, "user")}");
+        stdout.WriteLine($"Group         : {Text(job, "group")}");
+        stdout.WriteLine($"Created       : {Date(job, "createdTime")}");
+        stdout.WriteLine($"Started       : {Date(job, "startTime")}");
+        stdout.WriteLine($"Last Modified : {Date(job, "lastModTime")}");
+        stdout.WriteLine($"Ended         : {Date(job, "endTime")}");
+        stdout.WriteLine($"CoordAction ID: {Text(job, "parentId")}");
+        stdout.WriteLine();
+        stdout.WriteLine("Actions");
+        stdout.WriteLine(Ruler);
+        stdout.WriteLine(Row("ID", "Status", "Ext ID", "Ext Status", "Err Code"));
+        stdout.WriteLine(Ruler);
+        if (job.TryGetProperty("actions", out var actions) && actions.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var a in actions.EnumerateArray())
+            {
+                stdout.WriteLine(Row(Text(a, "id"), Text(a, "status"), Text(a, "externalId"),
+                    Text(a, "externalStatus"), Text(a, "errorCode")));
+                stdout.WriteLine(Ruler);
+            }
+        }
+    }
+
+    private static string Row(string id, string status, string extId, string extStatus, string code) =>
+        $"{id,-78}{status,-10}{extId,-23}{extStatus,-11}{code,-10}".TrimEnd();
+
+    private async Task<int> JobsAsync(HttpClient http, CliArguments args)
+    {
+        var type = args.Options.GetValueOrDefault("jobtype") ?? "wf";
+        var query = $"jobs?jobtype={Uri.EscapeDataString(type)}&len={args.Options.GetValueOrDefault("len") ?? "100"}"
+            + $"&offset={args.Options.GetValueOrDefault("offset") ?? "1"}";
+        if (args.Options.GetValueOrDefault("filter") is { } filter)
+        {
+            query += $"&filter={Uri.EscapeDataString(filter)}";
+        }
+
+        using var doc = JsonDocument.Parse(await SendAsync(http, HttpMethod.Get, Api(query), null));
+        var key = type is "coordinator" or "coord" ? "coordinatorjobs" : type == "bundle" ? "bundlejobs" : "workflows";
+        stdout.WriteLine(JobRow("Job ID", "App Name", "Status", "Run", "User", "Group", "Started", "Ended"));
+        stdout.WriteLine(Ruler);
+        if (doc.RootElement.TryGetProperty(key, out var jobs) && jobs.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var j in jobs.EnumerateArray())
+            {
+                stdout.WriteLine(JobRow(Text(j, "id"), Text(j, "appName"), Text(j, "status"), Text(j, "run"),
+                    Text(j, "user"), Text(j, "group"), Date(j, "startTime"), Date(j, "endTime")));
+                stdout.WriteLine(Ruler);
+            }
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static string JobRow(params string[] cells) =>
+        $"{cells[0],-45}{cells[1],-25}{cells[2],-11}{cells[3],-5}{cells[4],-12}{cells[5],-8}{cells[6],-22}{cells[7]}";
+
+    private async Task<int> AdminAsync(HttpClient http, CliArguments args)
+    {
+        if (args.Has("status"))
+        {
+            using var doc = JsonDocument.Parse(await SendAsync(http, HttpMethod.Get, Api("admin/status"), null));
+            stdout.WriteLine($"System mode: {Text(doc.RootElement, "systemMode")}");
+            return ExitCodes.Success;
+        }
+
+        if (args.Has("version"))
+        {
+            using var doc = JsonDocument.Parse(
+                await SendAsync(http, HttpMethod.Get, Api("admin/build-version"), null));
+            stdout.WriteLine($"Oozie server build version: {Text(doc.RootElement, "buildVersion")}");
+            return ExitCodes.Success;
+        }
+
+        throw new UsageException("admin needs -version or -status.");
+    }
+
+    // Oozie 5's v2 validate servlet checks the file on the server; older servers have none, so check here.
+    private async Task<int> ValidateAsync(HttpClient http, CliArguments args)
+    {
+        if (_version == "v2" && args.Positional.Count == 1 && File.Exists(args.Positional[0]))
+        {
+            var file = args.Positional[0];
+            var reply = await SendAsync(http, HttpMethod.Post,
+                $"{_base}/v2/validate?file={Uri.EscapeDataString(Path.GetFileName(file))}"
+                + $"&user={Uri.EscapeDataString(Environment.UserName)}",
+                await File.ReadAllTextAsync(file), allowNotFound: true);
+            if (reply != "\0")
+            {
+                using var doc = JsonDocument.Parse(reply);
+                stdout.WriteLine(Text(doc.RootElement, "validate"));
+                return ExitCodes.Success;
+            }
+        }
+
+        return -1;
+    }
+}

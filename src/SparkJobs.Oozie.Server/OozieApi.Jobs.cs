@@ -1,0 +1,229 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using SparkJobs.Oozie.Engine;
+using SparkJobs.Oozie.Store;
+
+namespace SparkJobs.Oozie.Server;
+
+/// <summary>The job and jobs resources.</summary>
+internal sealed partial class OozieApi
+{
+    private static readonly JobStatus[] Active = [JobStatus.PREP, JobStatus.RUNNING, JobStatus.SUSPENDED];
+
+    private static string ConsoleBase(HttpContext context) =>
+        $"{context.Request.Scheme}://{context.Request.Host}/oozie?job=";
+
+    private Task<IResult> Show(HttpContext context, string id)
+    {
+        var job = GetJob(id);
+        var query = context.Request.Query;
+        var show = query["show"].ToString();
+        switch (show is "" ? "info" : show)
+        {
+            case "info":
+                var zone = OozieJson.Zone(query["timezone"]);
+                return Json(OozieJson.Job(job, Store.GetActions(id), zone, ConsoleBase(context)));
+            case "status":
+                return Json(new JsonObject { ["status"] = job.Status.ToString() });
+            case "definition":
+                return Task.FromResult(Results.Text(job.Definition, "application/xml;charset=UTF-8", Encoding.UTF8));
+            case "log":
+                return Task.FromResult(Results.Text(Log(job), "text/plain;charset=UTF-8", Encoding.UTF8));
+            case "graph":
+                var format = query["format"].ToString();
+                if (format is not ("" or "dot"))
+                {
+                    throw new OozieException("E0302", $"Invalid parameter [format={format}]; this server draws "
+                        + "graphs as format=dot.");
+                }
+
+                return Task.FromResult(Results.Text(Graph(job), "text/plain;charset=UTF-8", Encoding.UTF8));
+            default:
+                throw new OozieException("E0302", $"Invalid parameter [show={show}]; use info, definition, log, "
+                    + "status or graph.");
+        }
+    }
+
+    private string Log(WorkflowJobRecord job)
+    {
+        var text = new StringBuilder();
+        foreach (var line in Store.GetLog(job.Id))
+        {
+            text.Append(line).Append('\n');
+        }
+
+        foreach (var action in Store.GetActions(job.Id).Where(a => a.LogPath is not null && File.Exists(a.LogPath)))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"--- {action.Id} ({action.LogPath}) ---\n");
+            using var reader = new StreamReader(new FileStream(action.LogPath!, FileMode.Open, FileAccess.Read,
+                FileShare.ReadWrite | FileShare.Delete));
+            text.Append(reader.ReadToEnd());
+        }
+
+        return text.ToString();
+    }
+
+    private string Graph(WorkflowJobRecord job)
+    {
+        var (app, _) = WorkflowLoader.Check(job.Definition, job.AppPath, validateForkJoin: false);
+        var statuses = Store.GetActions(job.Id).GroupBy(a => a.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Last().Status, StringComparer.Ordinal);
+        var dot = new StringBuilder();
+        dot.Append(CultureInfo.InvariantCulture, $"digraph \"{Escape(job.AppName)}\" {{\n");
+        foreach (var node in app?.Nodes ?? [])
+        {
+            var color = statuses.GetValueOrDefault(node.Name) switch
+            {
+                ActionStatus.OK => "green",
+                ActionStatus.ERROR or ActionStatus.FAILED or ActionStatus.KILLED => "red",
+                ActionStatus.RUNNING => "yellow",
+                _ => "white",
+            };
+            dot.Append(CultureInfo.InvariantCulture,
+                $"  \"{Escape(node.Name)}\" [label=\"{Escape(node.Name)}\\n{node.TypeName}\", style=filled, "
+                + $"fillcolor={color}];\n");
+            foreach (var transition in node.Transitions)
+            {
+                dot.Append(CultureInfo.InvariantCulture,
+                    $"  \"{Escape(node.Name)}\" -> \"{Escape(transition.To)}\" [label=\"{transition.Kind}\"];\n");
+            }
+        }
+
+        return dot.Append("}\n").ToString();
+    }
+
+    private static string Escape(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+
+    private async Task<IResult> Manage(HttpContext context, string id)
+    {
+        var job = GetJob(id);
+        var action = context.Request.Query["action"].ToString();
+        switch (action)
+        {
+            case "start":
+                if (job.Status != JobStatus.PREP)
+                {
+                    throw new OozieException("E0731", $"Job [{id}] is {job.Status}; only PREP jobs can be started.");
+                }
+
+                runner.Start(id);
+                break;
+            case "kill":
+                Change(job, Active, JobStatus.KILLED, "E0725");
+                runner.Kill(id);
+                break;
+            case "suspend":
+                Change(job, [JobStatus.RUNNING], JobStatus.SUSPENDED, "E0727");
+                break;
+            case "resume":
+                Change(job, [JobStatus.SUSPENDED], JobStatus.RUNNING, "E0728");
+                break;
+            case "rerun":
+                var conf = new Dictionary<string, string>(job.Configuration, StringComparer.Ordinal);
+                foreach (var (k, v) in await ReadConfigurationAsync(context))
+                {
+                    conf[k] = v;
+                }
+
+                var prepared = await PrepareAsync(conf, job.User, context.RequestAborted);
+                // RerunAsync checks its preconditions before it returns, so they surface as this call's error.
+                runner.Track(id, token => runner.Engine.RerunAsync(id, prepared, token));
+                break;
+            default:
+                throw new OozieException("E0302", $"Invalid parameter [action={action}]; use start, suspend, resume, "
+                    + "kill or rerun.");
+        }
+
+        return Results.Ok();
+    }
+
+    private void Change(WorkflowJobRecord job, JobStatus[] from, JobStatus to, string code)
+    {
+        if (!Store.TryChangeStatus(job.Id, from, to))
+        {
+            throw new OozieException(code,
+                $"Job [{job.Id}] is {job.Status}; it can be set to {to} only from {string.Join(" or ", from)}.");
+        }
+
+        Store.AppendLog(job.Id, $"Job {job.Id} set to {to} over the web services API");
+    }
+
+    private Task<IResult> List(HttpContext context)
+    {
+        var query = context.Request.Query;
+        var jobType = query["jobtype"].ToString();
+        var offset = Number(query["offset"], "offset", 1);
+        var len = Number(query["len"], "len", 50);
+        var key = jobType switch
+        {
+            "" or "wf" => "workflows",
+            "coord" or "coordinator" => "coordinatorjobs",
+            "bundle" => "bundlejobs",
+            _ => throw new OozieException("E0302", $"Invalid parameter [jobtype={jobType}]; use wf, coordinator or "
+                + "bundle."),
+        };
+        var filter = Filter.Parse(query["filter"]);
+        var zone = OozieJson.Zone(query["timezone"]);
+        var matching = key == "workflows"
+            ? Store.ListJobs(int.MaxValue, filter.Statuses, filter.Names).Where(filter.Matches).ToList()
+            : [];
+        var page = matching.Skip(offset - 1).Take(len)
+            .Select(j => (JsonNode)OozieJson.Job(j, null, zone, ConsoleBase(context))).ToArray();
+        return Json(new JsonObject
+        {
+            ["offset"] = offset,
+            ["len"] = len,
+            ["total"] = matching.Count,
+            [key] = new JsonArray(page),
+        });
+    }
+
+    private static int Number(string? text, string name, int fallback)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1
+            ? value
+            : throw new OozieException("E0302", $"Invalid parameter [{name}={text}]; pass a number from 1.");
+    }
+
+    /// <summary>A jobs filter: different keys are ANDed, repeats of one key are ORed.</summary>
+    private sealed record Filter(List<string> Statuses, List<string> Names, List<string> Users, List<string> Ids)
+    {
+        public static Filter Parse(string? text)
+        {
+            var filter = new Filter([], [], [], []);
+            foreach (var pair in (text ?? string.Empty).Split(';',
+                StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0)
+                {
+                    throw new OozieException("E0420", $"Invalid jobs filter [{text}], elements must be name=value.");
+                }
+
+                var (k, v) = (pair[..eq], pair[(eq + 1)..]);
+                (k switch
+                {
+                    "status" => filter.Statuses,
+                    "name" => filter.Names,
+                    "user" => filter.Users,
+                    "id" => filter.Ids,
+                    _ => throw new OozieException("E0420", $"Invalid jobs filter [{text}], invalid name [{k}]; "
+                        + "use status, name, user or id."),
+                }).Add(k == "status" ? v.ToUpperInvariant() : v);
+            }
+
+            return filter;
+        }
+
+        public bool Matches(WorkflowJobRecord job) =>
+            (Users.Count == 0 || Users.Contains(job.User)) && (Ids.Count == 0 || Ids.Contains(job.Id));
+    }
+}

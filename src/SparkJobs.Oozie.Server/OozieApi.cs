@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using SparkJobs.Oozie.Engine;
+using SparkJobs.Oozie.Properties;
+using SparkJobs.Oozie.Store;
+using SparkJobs.Storage;
+
+namespace SparkJobs.Oozie.Server;
+
+/// <summary>The Oozie Web Services resources: versions, admin, jobs and job.</summary>
+internal sealed partial class OozieApi(JobRunner runner, OozieServerOptions options)
+{
+    public const string BuildVersion = "5.2.1-oozie-lite-0.1.0";
+    private const string ErrorCodeHeader = "oozie-error-code";
+    private const string ErrorMessageHeader = "oozie-error-message";
+    private static readonly string[] OtherAppPaths = ["oozie.coord.application.path", "oozie.bundle.application.path"];
+
+    private JobStore Store => runner.Store;
+
+    public void Map(WebApplication app)
+    {
+        app.MapGet("/oozie/versions", () => Results.Text("[0,1,2]", "application/json"));
+        app.MapGet("/oozie/{version}/admin/{resource}", (HttpContext c, string version, string resource) =>
+            Handle(c, version, () => Admin(resource)));
+        app.MapPost("/oozie/{version}/jobs", (HttpContext c, string version) => Handle(c, version, () => Submit(c)));
+        app.MapGet("/oozie/{version}/jobs", (HttpContext c, string version) => Handle(c, version, () => List(c)));
+        app.MapGet("/oozie/{version}/job/{id}", (HttpContext c, string version, string id) =>
+            Handle(c, version, () => Show(c, id)));
+        app.MapPut("/oozie/{version}/job/{id}", (HttpContext c, string version, string id) =>
+            Handle(c, version, () => Manage(c, id)));
+        app.MapFallback((HttpContext c) => WriteErrorAsync(c, StatusCodes.Status404NotFound, "E0301",
+            $"Invalid resource [{c.Request.Path}]; the API lives under /oozie/v1 and /oozie/v2."));
+    }
+
+    public static async Task WriteErrorAsync(HttpContext context, int status, string code, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.Headers[ErrorCodeHeader] = code;
+        // Header values must be single-line ASCII; the body carries the full text.
+        context.Response.Headers[ErrorMessageHeader] = HeaderSafe($"{code}: {message}");
+        context.Response.ContentType = "text/html;charset=utf-8";
+        await context.Response.WriteAsync(
+            $"<html><body><h1>HTTP {status}</h1><p>{WebUtility.HtmlEncode($"{code}: {message}")}</p></body></html>");
+    }
+
+    private static string HeaderSafe(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var ch in text)
+        {
+            builder.Append(ch is >= ' ' and <= '~' ? ch : ' ');
+        }
+
+        return builder.ToString();
+    }
+
+    private static async Task Handle(HttpContext context, string version, Func<Task<IResult>> handler)
+    {
+        if (version is not ("v1" or "v2"))
+        {
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "E0301",
+                $"Invalid resource [{version}]; this server speaks v1 and v2.");
+            return;
+        }
+
+        try
+        {
+            await (await handler()).ExecuteAsync(context);
+        }
+        catch (WorkflowValidationException e)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, e.ErrorCode,
+                string.Join("; ", e.Errors.Select(x => x.ToString())));
+        }
+        catch (OozieException e)
+        {
+            var status = e.ErrorCode == "E0604" ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest;
+            await WriteErrorAsync(context, status, e.ErrorCode, e.Message);
+        }
+        catch (StorageException e)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "E0505", e.Message);
+        }
+    }
+
+    private static Task<IResult> Json(JsonNode node, int status = StatusCodes.Status200OK) =>
+        Task.FromResult(Results.Text(node.ToJsonString(), "application/json;charset=UTF-8", Encoding.UTF8, status));
+
+    private static Task<IResult> Admin(string resource) => resource switch
+    {
+        "status" => Json(new JsonObject { ["systemMode"] = "NORMAL" }),
+        "build-version" => Json(new JsonObject { ["buildVersion"] = BuildVersion }),
+        "available-timezones" => Json(new JsonObject
+        {
+            ["available-timezones"] = new JsonArray(TimeZoneInfo.GetSystemTimeZones()
+                .Select(z => (JsonNode)new JsonObject
+                {
+                    ["timezoneId"] = z.Id,
+                    ["timezoneDisplayName"] = z.DisplayName,
+                })
+                .ToArray()),
+        }),
+        _ => throw new OozieException("E0301", $"Invalid resource [admin/{resource}]; use status or build-version."),
+    };
+
+    private static async Task<IReadOnlyDictionary<string, string>> ReadConfigurationAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        var text = await reader.ReadToEndAsync(context.RequestAborted);
+        if (text.Trim().Length == 0)
+        {
+            throw new OozieException("E0302", "Invalid parameter [configuration]; the body must be a Hadoop "
+                + "<configuration> XML document.");
+        }
+
+        try
+        {
+            return HadoopConfiguration.Parse(text, "request body");
+        }
+        catch (WorkflowValidationException e)
+        {
+            throw new OozieException("E0302", "Invalid parameter [configuration]: "
+                + string.Join("; ", e.Errors.Select(x => x.Message)));
+        }
+    }
+
+    private async Task<IResult> Submit(HttpContext context)
+    {
+        var conf = await ReadConfigurationAsync(context);
+        if (!conf.ContainsKey(WorkflowLoader.AppPathProperty))
+        {
+            if (OtherAppPaths.FirstOrDefault(conf.ContainsKey) is { } other)
+            {
+                throw new OozieException("E0302", $"Invalid parameter [{other}]; this oozie-lite server runs "
+                    + "workflows only; submit coordinators and bundles with 'oozie-lite job -run' on the server host.");
+            }
+
+            throw new OozieException("E0401", $"Missing configuration property [{WorkflowLoader.AppPathProperty}].");
+        }
+
+        var user = conf.GetValueOrDefault("user.name") ?? "oozie";
+        var prepared = await PrepareAsync(conf, user, context.RequestAborted);
+        var id = runner.Engine.Submit(prepared);
+        if (context.Request.Query["action"] == "start")
+        {
+            runner.Start(id);
+        }
+
+        return await Json(new JsonObject { ["id"] = id }, StatusCodes.Status201Created);
+    }
+
+    private async Task<PreparedWorkflow> PrepareAsync(
+        IReadOnlyDictionary<string, string> conf, string user, CancellationToken cancellationToken)
+    {
+        // Expand and check the path before touching it, so a path outside the roots reveals nothing about it.
+        var raw = conf[WorkflowLoader.AppPathProperty];
+        var expanded = PropertyResolver.Expand(raw.Trim(), conf, PropertyResolver.SystemProperties(user));
+        CheckAppPath(expanded);
+        var prepared = await WorkflowLoader.PrepareAsync(
+            conf, new Dictionary<string, string>(), user, "request", FileSystems.Default, cancellationToken);
+        CheckAppPath(prepared.AppDirectory.ToString());
+        return prepared;
+    }
+
+    /// <summary>Rejects an application path outside every configured root, after normalising it.</summary>
+    internal void CheckAppPath(string text)
+    {
+        StoragePath path;
+        try
+        {
+            path = StoragePath.Parse(text);
+        }
+        catch (StorageException e)
+        {
+            throw new OozieException("E0302", $"Invalid parameter [{WorkflowLoader.AppPathProperty}={text}]: "
+                + e.Message);
+        }
+
+        var allowed = path.IsLocal
+            ? options.AppRoots.Select(Path.GetFullPath)
+                .Any(root => IsUnder(Path.GetFullPath(path.LocalPath), root))
+            : options.AppRoots.Any(r => r.Contains("://", StringComparison.Ordinal)
+                && path.IsUnder(StoragePath.Parse(r)));
+        if (!allowed)
+        {
+            throw new OozieException("E0302", $"Invalid parameter [{WorkflowLoader.AppPathProperty}={text}]: "
+                + "the application is outside this server's application roots ("
+                + string.Join(", ", options.AppRoots) + "); deploy it under one of them.");
+        }
+    }
+
+    private static bool IsUnder(string full, string root)
+    {
+        var withSeparator = root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar;
+        return full == root || full.StartsWith(withSeparator, StringComparison.Ordinal);
+    }
+
+    private WorkflowJobRecord GetJob(string id)
+    {
+        if (id.EndsWith("-C", StringComparison.Ordinal) || id.EndsWith("-B", StringComparison.Ordinal))
+        {
+            throw new OozieException("E0604", $"Job [{id}] does not exist; this server serves workflow jobs only.");
+        }
+
+        return Store.GetJob(id) ?? throw new OozieException("E0604", $"Job [{id}] does not exist.");
+    }
+}
