@@ -239,11 +239,7 @@ public sealed class WorkflowEngine
         private readonly ConcurrentDictionary<string, WorkflowActionRecord> _actions = new(StringComparer.Ordinal);
         private readonly WorkflowElContext _el;
         private readonly SemaphoreSlim _slots;
-        private readonly Dictionary<string, IActionExecutor> _executors = new(StringComparer.Ordinal)
-        {
-            ["shell"] = new ShellExecutor(),
-            ["fs"] = new FsExecutor(),
-        };
+        private readonly Dictionary<string, IActionExecutor> _executors;
 
         private readonly HashSet<string> _skip;
         private string? _lastErrorNode;
@@ -255,6 +251,15 @@ public sealed class WorkflowEngine
             _job = job;
             _app = app;
             _slots = new SemaphoreSlim(engine._options.ActionSlots);
+            _executors = new(StringComparer.Ordinal)
+            {
+                ["shell"] = new ShellExecutor(),
+                ["fs"] = new FsExecutor(),
+                ["java"] = new JavaExecutor(),
+                ["email"] = new EmailExecutor(),
+                ["spark"] = new SparkExecutor(),
+                ["sub-workflow"] = new SubWorkflowExecutor(engine, engine._options.FileSystems),
+            };
             foreach (var action in engine._store.GetActions(job.Id))
             {
                 _actions[action.Name] = action;
