@@ -8,12 +8,14 @@ using SparkJobs.Storage;
 namespace SparkJobs.Cli;
 
 /// <summary>The oozie-lite commands, in the grammar of the real <c>oozie</c> CLI.</summary>
-internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvider time)
+internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvider time)
 {
     public const string Hint =
         "Usage: oozie-lite job -run|-dryrun -config job.properties [-Dkey=value ...] | " +
+        "job -submit -config job.properties | job -start <id> | job -poll <id> [-interval M] [-timeout M] | " +
         "job -rerun <id> -config job.properties | job -kill|-suspend|-resume <id> | " +
-        "job -info|-log|-definition <id> | jobs [-len N] [-filter status=X;name=Y] | validate <file|dir> | " +
+        "job -info <id> [-verbose] [-len N] [-offset N] | job -log|-definition <id> | " +
+        "jobs [-jobtype wf] [-len N] [-offset N] [-filter status=X;name=Y] | validate <file|dir> | " +
         "admin -version|-status | version";
 
     private static readonly string Ruler = new('-', 132);
@@ -40,7 +42,7 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         return parsed.Command switch
         {
             "job" => await JobAsync(parsed),
-            "jobs" => Jobs(parsed),
+            "jobs" => JobsOfType(parsed) ?? Jobs(parsed),
             "validate" => Validate(parsed),
             "server" => await new CoordinatorCli(stdout, stderr, time).ServerAsync(
                 parsed.Has("once"), TimeSpan.FromSeconds(10), CancellationToken.None),
@@ -88,6 +90,11 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
 
     private async Task<int> JobAsync(CliArguments args)
     {
+        if (await WorkflowJobAsync(args) is { } handled)
+        {
+            return handled;
+        }
+
         if (args.Has("run") || args.Has("dryrun"))
         {
             return await RunOrDryRunAsync(args);
@@ -104,7 +111,7 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
 
         if (args.Options.GetValueOrDefault("info") is { } infoId)
         {
-            return Info(infoId);
+            return Info(infoId, args);
         }
 
         if (args.Options.GetValueOrDefault("log") is { } logId)
@@ -241,7 +248,7 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
     private static string Date(DateTimeOffset? time) =>
         time is { } t ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'GMT'", CultureInfo.InvariantCulture) : "-";
 
-    private int Info(string id)
+    private int Info(string id, CliArguments? args = null)
     {
         var store = OpenStore();
         var job = GetJob(store, id);
@@ -261,12 +268,13 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         stdout.WriteLine();
         stdout.WriteLine("Actions");
         stdout.WriteLine(Ruler);
-        stdout.WriteLine(ActionRow("ID", "Status", "Ext ID", "Ext Status", "Err Code"));
+        var verbose = args?.Has("verbose") == true;
+        stdout.WriteLine(verbose ? VerboseHeader() : ActionRow("ID", "Status", "Ext ID", "Ext Status", "Err Code"));
         stdout.WriteLine(Ruler);
-        foreach (var action in store.GetActions(id))
+        foreach (var action in Page(store.GetActions(id), args))
         {
-            stdout.WriteLine(ActionRow(action.Id, action.Status.ToString(), action.ExternalId ?? "-",
-                action.ExternalStatus ?? "-", action.ErrorCode ?? "-"));
+            stdout.WriteLine(verbose ? VerboseRow(action) : ActionRow(action.Id, action.Status.ToString(),
+                action.ExternalId ?? "-", action.ExternalStatus ?? "-", action.ErrorCode ?? "-"));
             stdout.WriteLine(Ruler);
         }
 
@@ -325,7 +333,8 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
             }
         }
 
-        var jobs = OpenStore().ListJobs(length, statuses, names);
+        var offset = Offset(args);
+        var jobs = OpenStore().ListJobs(length + offset - 1, statuses, names).Skip(offset - 1).ToList();
         stdout.WriteLine(JobRow("Job ID", "App Name", "Status", "Run", "User", "Group", "Started", "Ended"));
         stdout.WriteLine(Ruler);
         foreach (var job in jobs)

@@ -183,6 +183,7 @@ public static class WorkflowLoader
         if (app is not null && conf is not null)
         {
             ElReferences.Check(app, conf, errorList);
+            NameNodeCheck.Check(app, conf, errorList);
         }
 
         if (errorList.Any(e => !e.IsWarning) || app is null || conf is null)
