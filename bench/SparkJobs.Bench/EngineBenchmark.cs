@@ -40,7 +40,7 @@ internal sealed class EngineBenchmark : IBenchmark
     }
 
     private static string Body(string kind, string name, string ok, BenchContext context) => kind == "fs"
-        ? $"<action name=\"{name}\"><fs><mkdir path=\"{context.ScratchDirectory}/out/{name}\"/></fs>" +
+        ? $"<action name=\"{name}\"><fs><mkdir path=\"${{o}}/{name}\"/></fs>" +
             $"<ok to=\"{ok}\"/><error to=\"k\"/></action>\n"
         : $"<action name=\"{name}\"><s:shell><s:exec>true</s:exec></s:shell><ok to=\"{ok}\"/><error to=\"k\"/>" +
             "</action>\n";
@@ -82,7 +82,11 @@ internal sealed class EngineBenchmark : IBenchmark
 
     private static async Task<PreparedWorkflow> PrepareAsync(string appDir, CancellationToken cancellationToken) =>
         await WorkflowLoader.PrepareAsync(
-            new Dictionary<string, string> { [WorkflowLoader.AppPathProperty] = appDir },
+            new Dictionary<string, string>
+            {
+                [WorkflowLoader.AppPathProperty] = appDir,
+                ["o"] = Path.Combine(appDir, "out"),
+            },
             new Dictionary<string, string>(), "bench", "bench", FileSystems.Default, cancellationToken);
 
     private static async Task<(double Wall, double ActionSeconds)> RunAppAsync(
