@@ -8,14 +8,16 @@ using SparkJobs.Storage;
 namespace SparkJobs.Cli;
 
 /// <summary>The oozie-lite commands, in the grammar of the real <c>oozie</c> CLI.</summary>
-internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvider time)
+internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvider time)
 {
     public const string Hint =
         "Usage: oozie-lite job -run|-dryrun -config job.properties [-Dkey=value ...] | " +
+        "job -submit -config job.properties | job -start <id> | job -poll <id> [-interval M] [-timeout M] | " +
         "job -rerun <id> -config job.properties | job -kill|-suspend|-resume <id> | " +
-        "job -info|-log|-definition <id> | job -change <coord id> -value endtime=..;concurrency=..;pausetime=.. | " +
+        "job -info <id> [-verbose] [-len N] [-offset N] | job -log|-definition <id> | " +
+        "job -change <coord id> -value endtime=..;concurrency=..;pausetime=.. | " +
         "job -ignore <coord id> [-action 1-3] | job -rerun <coord id> -action 1-3,5|-date <from>::<to> " +
-        "[-refresh] [-nocleanup] [-failed] | jobs [-jobtype wf|coordinator|bundle] [-len N] " +
+        "[-refresh] [-nocleanup] [-failed] | jobs [-jobtype wf|coordinator|bundle] [-len N] [-offset N] " +
         "[-filter status=X;name=Y] | validate <file|dir> | admin -version|-status | version | " +
         "server [-port 11000] [-bind 127.0.0.1] [-app-root DIR]... | deploy <app dir> <hdfs app path> [-Dk=v]; " +
         "add -oozie URL (or OOZIE_URL) to talk to an Oozie server";
@@ -47,7 +49,7 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         return parsed.Command switch
         {
             "job" => await JobAsync(parsed),
-            "jobs" => Jobs(parsed),
+            "jobs" => JobsOfType(parsed) ?? Jobs(parsed),
             "validate" => Validate(parsed),
             "server" => await new ServerCli(stdout, stderr, time).RunAsync(args),
             "deploy" => await DeployCli.RunAsync(parsed, stdout),
@@ -95,6 +97,11 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
 
     private async Task<int> JobAsync(CliArguments args)
     {
+        if (await WorkflowJobAsync(args) is { } handled)
+        {
+            return handled;
+        }
+
         if (args.Has("run") || args.Has("dryrun"))
         {
             return await RunOrDryRunAsync(args);
@@ -107,7 +114,7 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
 
         if (args.Options.GetValueOrDefault("info") is { } infoId)
         {
-            return Info(infoId);
+            return Info(infoId, args);
         }
 
         if (args.Options.GetValueOrDefault("log") is { } logId)
@@ -244,7 +251,7 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
     private static string Date(DateTimeOffset? time) =>
         time is { } t ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'GMT'", CultureInfo.InvariantCulture) : "-";
 
-    private int Info(string id)
+    private int Info(string id, CliArguments? args = null)
     {
         var store = OpenStore();
         var job = GetJob(store, id);
@@ -264,12 +271,13 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
         stdout.WriteLine();
         stdout.WriteLine("Actions");
         stdout.WriteLine(Ruler);
-        stdout.WriteLine(ActionRow("ID", "Status", "Ext ID", "Ext Status", "Err Code"));
+        var verbose = args?.Has("verbose") == true;
+        stdout.WriteLine(verbose ? VerboseHeader() : ActionRow("ID", "Status", "Ext ID", "Ext Status", "Err Code"));
         stdout.WriteLine(Ruler);
-        foreach (var action in store.GetActions(id))
+        foreach (var action in Page(store.GetActions(id), args))
         {
-            stdout.WriteLine(ActionRow(action.Id, action.Status.ToString(), action.ExternalId ?? "-",
-                action.ExternalStatus ?? "-", action.ErrorCode ?? "-"));
+            stdout.WriteLine(verbose ? VerboseRow(action) : ActionRow(action.Id, action.Status.ToString(),
+                action.ExternalId ?? "-", action.ExternalStatus ?? "-", action.ErrorCode ?? "-"));
             stdout.WriteLine(Ruler);
         }
 
@@ -306,7 +314,7 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
 
     private int Jobs(CliArguments args)
     {
-        if (args.Options.GetValueOrDefault("jobtype") is { } jobType && jobType != "wf")
+        if (args.Options.GetValueOrDefault("jobtype") is { } jobType and ("coordinator" or "bundle"))
         {
             return new CoordinatorCli(stdout, stderr, time).ListJobs(jobType);
         }
@@ -333,7 +341,8 @@ internal sealed class OozieCli(TextWriter stdout, TextWriter stderr, TimeProvide
             }
         }
 
-        var jobs = OpenStore().ListJobs(length, statuses, names);
+        var offset = Offset(args);
+        var jobs = OpenStore().ListJobs(length + offset - 1, statuses, names).Skip(offset - 1).ToList();
         stdout.WriteLine(JobRow("Job ID", "App Name", "Status", "Run", "User", "Group", "Started", "Ended"));
         stdout.WriteLine(Ruler);
         foreach (var job in jobs)

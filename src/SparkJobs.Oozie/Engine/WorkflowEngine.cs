@@ -239,11 +239,7 @@ public sealed class WorkflowEngine
         private readonly ConcurrentDictionary<string, WorkflowActionRecord> _actions = new(StringComparer.Ordinal);
         private readonly WorkflowElContext _el;
         private readonly SemaphoreSlim _slots;
-        private readonly Dictionary<string, IActionExecutor> _executors = new(StringComparer.Ordinal)
-        {
-            ["shell"] = new ShellExecutor(),
-            ["fs"] = new FsExecutor(),
-        };
+        private readonly Dictionary<string, IActionExecutor> _executors;
 
         private readonly HashSet<string> _skip;
         private string? _lastErrorNode;
@@ -255,6 +251,15 @@ public sealed class WorkflowEngine
             _job = job;
             _app = app;
             _slots = new SemaphoreSlim(engine._options.ActionSlots);
+            _executors = new(StringComparer.Ordinal)
+            {
+                ["shell"] = new ShellExecutor(),
+                ["fs"] = new FsExecutor(),
+                ["java"] = new JavaExecutor(),
+                ["email"] = new EmailExecutor(),
+                ["spark"] = new SparkExecutor(),
+                ["sub-workflow"] = new SubWorkflowExecutor(engine, engine._options.FileSystems),
+            };
             foreach (var action in engine._store.GetActions(job.Id))
             {
                 _actions[action.Name] = action;
@@ -322,6 +327,28 @@ public sealed class WorkflowEngine
 
         private volatile bool _suspended;
 
+        private readonly ConcurrentDictionary<string, bool> _breakpointsHit = new(StringComparer.Ordinal);
+
+        // oozie.suspend.on.nodes: the job suspends before each listed action (or every action for *), once per run.
+        private async Task SuspendOnNodeAsync(ActionNode node, CancellationToken cancellationToken)
+        {
+            var list = _job.Configuration.GetValueOrDefault("oozie.suspend.on.nodes") ?? string.Empty;
+            var nodes = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if ((!nodes.Contains("*") && !nodes.Contains(node.Name)) || _skip.Contains(node.Name)
+                || !_breakpointsHit.TryAdd(node.Name, true)
+                || !Store.TryChangeStatus(_job.Id, [JobStatus.RUNNING], JobStatus.SUSPENDED))
+            {
+                return;
+            }
+
+            _engine.Log(_job.Id, $"Job {_job.Id} SUSPENDED before {node.Name} (oozie.suspend.on.nodes)");
+            // The store, not the watcher's last reading, decides: a reading taken before this suspend is stale.
+            while (Store.GetJob(_job.Id)?.Status == JobStatus.SUSPENDED)
+            {
+                await Task.Delay(_engine._options.ControlPollInterval, cancellationToken);
+            }
+        }
+
         private async Task WaitWhileSuspendedAsync(CancellationToken cancellationToken)
         {
             while (_suspended)
@@ -373,6 +400,7 @@ public sealed class WorkflowEngine
                         name = join.To;
                         break;
                     case ActionNode action:
+                        await SuspendOnNodeAsync(action, kill.Token);
                         var next = await RunActionAsync(action, kill.Token);
                         if (next is null)
                         {

@@ -157,7 +157,7 @@ public static class WorkflowLoader
             {
                 errorList.Add(new WorkflowError("E0723", action.Body.Location, action.Name,
                     $"Node '{action.Name}': the {action.Body.TypeName} action is valid Oozie but needs a cluster; " +
-                    "oozie-lite runs shell and fs actions locally. Submit this workflow to an Oozie server " +
+                    "oozie-lite runs shell, fs, java, spark, email and sub-workflow actions locally. Submit this workflow to an Oozie server " +
                     "(oozie job -oozie http://host:11000/oozie -run), or replace the action with a shell action."));
             }
         }
@@ -183,6 +183,7 @@ public static class WorkflowLoader
         if (app is not null && conf is not null)
         {
             ElReferences.Check(app, conf, errorList);
+            NameNodeCheck.Check(app, conf, errorList);
         }
 
         if (errorList.Any(e => !e.IsWarning) || app is null || conf is null)

@@ -115,6 +115,9 @@ public sealed record JavaAction(string MainClass, SourceLocation Location) : Clu
     /// <inheritdoc />
     public override string TypeName => "java";
 
+    /// <inheritdoc />
+    public override bool RunsLocally => true;
+
     /// <summary>Gets the JVM options.</summary>
     public IReadOnlyList<string> JavaOptions { get; init; } = [];
 
@@ -135,6 +138,9 @@ public sealed record SparkAction(string Master, string Name, string Jar, SourceL
 {
     /// <inheritdoc />
     public override string TypeName => "spark";
+
+    /// <inheritdoc />
+    public override bool RunsLocally => true;
 
     /// <summary>Gets the deploy mode.</summary>
     public string? Mode { get; init; }
@@ -170,6 +176,9 @@ public sealed record EmailAction(string To, string Subject, string Body, SourceL
 {
     /// <inheritdoc />
     public override string TypeName => "email";
+
+    /// <inheritdoc />
+    public override bool RunsLocally => true;
 
     /// <summary>Gets the cc recipients.</summary>
     public string? Cc { get; init; }
@@ -209,6 +218,9 @@ public sealed record SubWorkflowAction(string AppPath, bool PropagateConfigurati
 {
     /// <inheritdoc />
     public override string TypeName => "sub-workflow";
+
+    /// <inheritdoc />
+    public override bool RunsLocally => true;
 }
 
 /// <summary>A <c>git</c> action (<c>uri:oozie:git-action:1.0</c>).</summary>

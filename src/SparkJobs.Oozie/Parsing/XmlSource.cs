@@ -16,7 +16,7 @@ internal static class XmlSource
         if (bytes > maxBytes)
         {
             errors.Add(new WorkflowError(
-                "E0736", new SourceLocation(file, 0, 0), null,
+                "E0736", new SourceLocation(file, 1, 1), null,
                 $"The definition is {bytes:N0} bytes, over the limit of {maxBytes:N0}; " +
                 "split it into sub-workflows or move configuration into config-default.xml."));
             return new XDocument();
@@ -37,12 +37,22 @@ internal static class XmlSource
         }
         catch (XmlException e)
         {
+            // Errors found at the end of the input (an empty or truncated file) come without a position.
+            var location = e.LineNumber > 0
+                ? new SourceLocation(file, e.LineNumber, e.LinePosition)
+                : EndOf(text, file);
             errors.Add(new WorkflowError(
-                "E0700", new SourceLocation(file, e.LineNumber, e.LinePosition), null,
+                "E0700", location, null,
                 $"The XML is not well formed: {e.Message} Fix the markup at that position " +
                 "(every element needs a matching end tag; DTDs are not allowed)."));
             return new XDocument();
         }
+    }
+
+    private static SourceLocation EndOf(string text, string file)
+    {
+        var lastBreak = text.LastIndexOf('\n');
+        return new SourceLocation(file, text.Count(c => c == '\n') + 1, text.Length - lastBreak);
     }
 
     public static SourceLocation LocationOf(XObject node, string file) =>
