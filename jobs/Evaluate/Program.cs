@@ -18,11 +18,9 @@ var command = new RootCommand("Evaluates a trained model on the test split: metr
     model, input, output, device, threads,
 };
 var parsed = command.Parse(args);
-if (parsed.Errors.Count > 0 || parsed.Action is not null)
+if (await JobHost.HandleUsageAsync(parsed) is { } exitCode)
 {
-    // Help and version actions print and exit; parse errors are user errors.
-    var code = await parsed.InvokeAsync();
-    return parsed.Errors.Count > 0 ? ExitCodes.UserError : code;
+    return exitCode;
 }
 
 var options = new EvaluateOptions(

@@ -23,11 +23,9 @@ var command = new RootCommand("Trains the Fashion-MNIST CNN on the Preprocess jo
     input, output, epochs, batchSize, learningRate, seed, device, threads, limit, resume,
 };
 var parsed = command.Parse(args);
-if (parsed.Errors.Count > 0 || parsed.Action is not null)
+if (await JobHost.HandleUsageAsync(parsed) is { } exitCode)
 {
-    // Help and version actions print and exit; parse errors are user errors.
-    var code = await parsed.InvokeAsync();
-    return parsed.Errors.Count > 0 ? ExitCodes.UserError : code;
+    return exitCode;
 }
 
 var options = new TrainOptions(

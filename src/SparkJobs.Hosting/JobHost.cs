@@ -1,3 +1,4 @@
+using System.CommandLine;
 using SparkJobs.Storage;
 
 namespace SparkJobs.Hosting;
@@ -8,6 +9,24 @@ namespace SparkJobs.Hosting;
 /// </summary>
 public static class JobHost
 {
+    /// <summary>
+    /// Handles the parse results that end the process before the job runs: help and version print and
+    /// exit with their own code, and parse errors are printed and exit with <see cref="ExitCodes.UserError"/>.
+    /// </summary>
+    /// <param name="parsed">The parsed command line.</param>
+    /// <returns>The exit code to return, or <see langword="null"/> when the job should run.</returns>
+    public static async Task<int?> HandleUsageAsync(ParseResult parsed)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        if (parsed.Errors.Count == 0 && parsed.Action is null)
+        {
+            return null;
+        }
+
+        var code = await parsed.InvokeAsync();
+        return parsed.Errors.Count > 0 ? ExitCodes.UserError : code;
+    }
+
     /// <summary>Runs <paramref name="body"/> and turns its outcome into an exit code.</summary>
     /// <param name="jobName">The job's command name, used as the prefix of error lines.</param>
     /// <param name="body">The job; returns its exit code.</param>
