@@ -94,11 +94,12 @@ Task("Package").IsDependentOn("Build").Does(() =>
         CleanDirectory(publishDir);
         foreach (var project in bundle.Projects)
         {
-            // linux-x64, framework-dependent: one set of native libraries instead of every platform's.
+            // Self-contained for linux-x64: cluster nodes need no .NET runtime, and only that
+            // platform's native libraries are shipped. Jobs that share an archive share the runtime.
             DotNetPublish(project, new DotNetPublishSettings
             {
                 Configuration = configuration, OutputDirectory = publishDir,
-                Runtime = "linux-x64", SelfContained = false,
+                Runtime = "linux-x64", SelfContained = true,
             });
         }
 
