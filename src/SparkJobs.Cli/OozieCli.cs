@@ -18,7 +18,7 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
         "job -change <coord id> -value endtime=..;concurrency=..;pausetime=.. | " +
         "job -ignore <coord id> [-action 1-3] | job -rerun <coord id> -action 1-3,5|-date <from>::<to> " +
         "[-refresh] [-nocleanup] [-failed] | jobs [-jobtype wf|coordinator|bundle] [-len N] [-offset N] " +
-        "[-filter status=X;name=Y] | validate <file|dir> | admin -version|-status | version | " +
+        "[-filter status=X;name=Y] | sla [-filter id=..;sla_status=MISS] [-len N] | validate <file|dir> | admin -version|-status | version | " +
         "server [-port 11000] [-bind 127.0.0.1] [-app-root DIR]... | deploy <app dir> <hdfs app path> [-Dk=v]; " +
         "add -oozie URL (or OOZIE_URL) to talk to an Oozie server";
 
@@ -51,6 +51,7 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
             "job" => await JobAsync(parsed),
             "jobs" => JobsOfType(parsed) ?? Jobs(parsed),
             "validate" => Validate(parsed),
+            "sla" => Sla(parsed),
             "server" => await new ServerCli(stdout, stderr, time).RunAsync(args),
             "deploy" => await DeployCli.RunAsync(parsed, stdout),
             "admin" => Admin(parsed),

@@ -181,6 +181,67 @@ internal sealed partial class OozieApi
         });
     }
 
+    // The v2 SLA summary: times are epoch milliseconds unless a timezone is given, as in Oozie.
+    private Task<IResult> Sla(HttpContext context, string version)
+    {
+        if (version != "v2")
+        {
+            throw new OozieException("E0301", "Invalid resource [sla]; SLA summaries are served under /oozie/v2/sla.");
+        }
+
+        var query = context.Request.Query;
+        var zoneText = query["timezone"].ToString();
+        var zone = zoneText.Length == 0 ? null : OozieJson.Zone(zoneText);
+        var len = Number(query["len"], "len", 1000);
+        var now = options.Time.GetUtcNow();
+        JsonNode? Time(DateTimeOffset? time) => time is not { } t
+            ? null
+            : zone is null ? JsonValue.Create(t.ToUnixTimeMilliseconds()) : JsonValue.Create(OozieJson.Date(t, zone));
+        var list = SlaQuery.Parse(query["filter"]).Find(Store, now).Take(len).Select(s =>
+        {
+            var json = new JsonObject
+            {
+                ["id"] = s.Id,
+                ["appName"] = s.AppName,
+                ["appType"] = s.AppType,
+                ["user"] = s.User,
+                ["nominalTime"] = Time(s.NominalTime),
+                ["expectedStart"] = Time(s.ExpectedStart),
+                ["actualStart"] = Time(s.ActualStart),
+                ["expectedEnd"] = Time(s.ExpectedEnd),
+                ["actualEnd"] = Time(s.ActualEnd),
+                ["expectedDuration"] = s.ExpectedDuration,
+                ["actualDuration"] = s.ActualDuration,
+                ["jobStatus"] = s.JobStatus,
+                ["slaStatus"] = s.SlaStatus,
+                ["eventStatus"] = s.EventStatus.Count == 0 ? null : string.Join(",", s.EventStatus),
+                ["lastModified"] = Time(now),
+            };
+            if (s.ParentId is { } parent)
+            {
+                json["parentId"] = parent;
+            }
+
+            if (s.StartDelay is { } startDelay)
+            {
+                json["startDelay"] = startDelay;
+            }
+
+            if (s.EndDelay is { } endDelay)
+            {
+                json["endDelay"] = endDelay;
+            }
+
+            if (s.DurationDelay is { } durationDelay)
+            {
+                json["durationDelay"] = durationDelay;
+            }
+
+            return (JsonNode)json;
+        });
+        return Json(new JsonObject { ["slaSummaryList"] = new JsonArray([.. list]) });
+    }
+
     private static int Number(string? text, string name, int fallback)
     {
         if (string.IsNullOrEmpty(text))

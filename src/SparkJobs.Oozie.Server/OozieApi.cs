@@ -28,6 +28,7 @@ internal sealed partial class OozieApi(JobRunner runner, OozieServerOptions opti
             Handle(c, version, () => Admin(resource)));
         app.MapPost("/oozie/{version}/jobs", (HttpContext c, string version) => Handle(c, version, () => Submit(c)));
         app.MapGet("/oozie/{version}/jobs", (HttpContext c, string version) => Handle(c, version, () => List(c)));
+        app.MapGet("/oozie/{version}/sla", (HttpContext c, string version) => Handle(c, version, () => Sla(c, version)));
         app.MapGet("/oozie/{version}/job/{id}", (HttpContext c, string version, string id) =>
             Handle(c, version, () => Show(c, id)));
         app.MapPut("/oozie/{version}/job/{id}", (HttpContext c, string version, string id) =>

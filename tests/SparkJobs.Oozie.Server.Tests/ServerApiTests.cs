@@ -183,4 +183,49 @@ public sealed partial class ServerApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
         Assert.Equal("E0725", again.Headers.GetValues("oozie-error-code").Single());
     }
+
+    [Fact]
+    public async Task Sla_lists_summaries_with_oozie_field_names()
+    {
+        _dir.Write("apps/timed/workflow.xml", """
+            <workflow-app xmlns="uri:oozie:workflow:0.5" xmlns:sla="uri:oozie:sla:0.2" name="timed">
+              <start to="step"/>
+              <action name="step">
+                <shell xmlns="uri:oozie:shell-action:0.3"><exec>true</exec></shell>
+                <ok to="end"/><error to="end"/>
+              </action>
+              <end name="end"/>
+              <sla:info>
+                <sla:nominal-time>2026-01-01T06:00Z</sla:nominal-time>
+                <sla:should-start>${5 * MINUTES}</sla:should-start>
+                <sla:should-end>${1 * HOURS}</sla:should-end>
+              </sla:info>
+            </workflow-app>
+            """);
+        using var submit = await _http.PostAsync(Base + "/v2/jobs?action=start",
+            Configuration(("oozie.wf.application.path", Path.Combine(_dir.Path, "apps", "timed"))));
+        var id = JsonDocument.Parse(await submit.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        Assert.Equal("SUCCEEDED", await ServerEndToEndTests.WaitForFinalAsync(_http, Base, id!));
+
+        var sla = Assert.Single((await GetJsonAsync($"/v2/sla?filter=id={id}")).GetProperty("slaSummaryList")
+            .EnumerateArray());
+        var zoned = (await GetJsonAsync($"/v2/sla?timezone=GMT&filter=app_name=timed;sla_status=MISS"))
+            .GetProperty("slaSummaryList").EnumerateArray().Single();
+        using var v1 = await _http.GetAsync(Base + "/v1/sla");
+        using var bad = await _http.GetAsync(Base + "/v2/sla?filter=colour=red");
+
+        Assert.Equal(("WORKFLOW_JOB", "timed", "MISS", "SUCCEEDED"), (sla.GetProperty("appType").GetString(),
+            sla.GetProperty("appName").GetString(), sla.GetProperty("slaStatus").GetString(),
+            sla.GetProperty("jobStatus").GetString()));
+        Assert.Equal("START_MISS,END_MISS", sla.GetProperty("eventStatus").GetString());
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 6, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(),
+            sla.GetProperty("nominalTime").GetInt64());
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 7, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(),
+            sla.GetProperty("expectedEnd").GetInt64());
+        Assert.Equal(-1, sla.GetProperty("expectedDuration").GetInt64());
+        Assert.True(sla.GetProperty("endDelay").GetInt64() > 0);
+        Assert.Equal("Thu, 01 Jan 2026 06:00:00 GMT", zoned.GetProperty("nominalTime").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, v1.StatusCode);
+        Assert.Equal("E0420", bad.Headers.GetValues("oozie-error-code").Single());
+    }
 }

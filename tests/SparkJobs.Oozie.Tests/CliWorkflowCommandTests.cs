@@ -117,4 +117,30 @@ public sealed class CliWorkflowCommandTests : IDisposable
         Assert.Equal((code, "a", 4), (error.Code, error.Node, error.Location.Line));
         Assert.Contains("No name-node defined", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Sla_lists_local_jobs_and_rejects_a_bad_filter_in_one_line()
+    {
+        _dir.Write("app/workflow.xml", """
+            <workflow-app xmlns="uri:oozie:workflow:0.5" xmlns:sla="uri:oozie:sla:0.2" name="late-wf">
+              <start to="a"/>
+              <action name="a"><fs><mkdir path="${wf:conf('out')}"/></fs><ok to="end"/><error to="end"/></action>
+              <end name="end"/>
+              <sla:info><sla:nominal-time>2026-01-01T00:00Z</sla:nominal-time><sla:should-end>10</sla:should-end></sla:info>
+            </workflow-app>
+            """);
+        _dir.Write("job.properties", $"oozie.wf.application.path=${{user.dir}}/app\nout={_dir.Path}/out\n");
+        var run = await OozieLiteAsync("job", "-run", "-config", "job.properties");
+        var id = run.StandardOutput.Trim()["job: ".Length..];
+
+        var sla = await OozieLiteAsync("sla", "-filter", "sla_status=MISS");
+        var bad = await OozieLiteAsync("sla", "-filter", "colour=red");
+
+        Assert.Equal(0, sla.ExitCode);
+        var row = Assert.Single(sla.StandardOutput.Split('\n'), l => l.StartsWith(id, StringComparison.Ordinal));
+        Assert.Equal(["late-wf", "WORKFLOW_JOB", "MISS", "SUCCEEDED"], row.Split('\t')[1..5]);
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("E0420", bad.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", bad.StandardError, StringComparison.Ordinal);
+    }
 }

@@ -8,6 +8,10 @@ public sealed class WorkflowParserTests
     internal const string Valid = """
         <workflow-app xmlns="uri:oozie:workflow:0.5" name="wf-${x}">
           <parameters><property><name>x</name><value>1</value></property></parameters>
+          <credentials>
+            <credential name="c1" type="hcat"><property><name>uri</name><value>thrift://m:9083</value></property></credential>
+            <credential name="c2" type="hive2"/>
+          </credentials>
           <start to="sh"/>
           <action name="sh" retry-max="5" retry-interval="2" retry-policy="exponential" cred="c1, c2">
             <shell xmlns="uri:oozie:shell-action:0.3">
@@ -67,7 +71,7 @@ public sealed class WorkflowParserTests
         Assert.Equal(5, fs.Operations.Count);
         Assert.Equal(new FsChmod("/tmp/f", "755", false, true, fs.Operations[4].Location), fs.Operations[4]);
         Assert.Equal(["fs", "dec"], Assert.IsType<ForkNode>(app.Find("fork")).Paths);
-        Assert.Equal(new SourceLocation("wf.xml", 4, 4), sh.Location);
+        Assert.Equal(new SourceLocation("wf.xml", 8, 4), sh.Location);
     }
 
     [Theory]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Mail;
 using SparkJobs.Oozie.Model;
 
@@ -17,15 +16,10 @@ internal sealed class EmailExecutor : IActionExecutor
         var subject = context.Evaluate(email.Subject);
         var body = context.Evaluate(email.Body);
         var contentType = email.ContentType is null ? "text/plain" : context.Evaluate(email.ContentType).Trim();
-        var conf = context.Configuration;
-        var host = conf.GetValueOrDefault("oozie.email.smtp.host", "localhost");
-        var portText = conf.GetValueOrDefault("oozie.email.smtp.port", "25");
-        var from = conf.GetValueOrDefault("oozie.email.from.address", "oozie@localhost");
-        if (!int.TryParse(portText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var port)
-            || port is <= 0 or > 65535)
+        var smtp = SmtpSettings.Read(context.Configuration, out var settingsError);
+        if (smtp is null)
         {
-            return ActionOutcome.Failed("EM001",
-                $"oozie.email.smtp.port '{portText}' is not a port number; set it to for example 25 or 587.");
+            return ActionOutcome.Failed("EM001", settingsError!);
         }
 
         if (to.Count == 0)
@@ -36,13 +30,12 @@ internal sealed class EmailExecutor : IActionExecutor
 
         try
         {
-            using var message = new MailMessage { From = new MailAddress(from), Subject = subject, Body = body };
+            using var message = new MailMessage { Subject = subject, Body = body };
             message.IsBodyHtml = contentType.StartsWith("text/html", StringComparison.OrdinalIgnoreCase);
             to.ForEach(message.To.Add);
             cc.ForEach(message.CC.Add);
             bcc.ForEach(message.Bcc.Add);
-            using var client = new SmtpClient(host, port);
-            await client.SendMailAsync(message, cancellationToken);
+            await smtp.SendAsync(message, cancellationToken);
         }
         catch (FormatException e)
         {
@@ -51,12 +44,12 @@ internal sealed class EmailExecutor : IActionExecutor
         catch (SmtpException e)
         {
             return ActionOutcome.Failed("EM004",
-                $"Node '{context.Node.Name}': sending through SMTP {host}:{port} failed: {e.Message}. Check " +
+                $"Node '{context.Node.Name}': sending through SMTP {smtp.Host}:{smtp.Port} failed: {e.Message}. Check " +
                 "oozie.email.smtp.host and oozie.email.smtp.port (default localhost:25).");
         }
 
         await File.AppendAllTextAsync(context.LogPath,
-            $"Sent '{subject}' to {string.Join(",", to)} through {host}:{port}\n", cancellationToken);
+            $"Sent '{subject}' to {string.Join(",", to)} through {smtp.Host}:{smtp.Port}\n", cancellationToken);
         return ActionOutcome.Succeeded();
     }
 

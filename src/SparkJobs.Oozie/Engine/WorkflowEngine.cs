@@ -162,6 +162,7 @@ public sealed class WorkflowEngine
         _store.SetJobStatus(jobId, status);
         _store.SetRunner(jobId, null);
         Log(jobId, $"Job {jobId} {status}");
+        await new SlaAlerts(_store, _time, line => Log(jobId, line)).ReportAsync(jobId);
         return status;
     }
 
@@ -555,11 +556,13 @@ public sealed class WorkflowEngine
                     {
                         Global = _app.Global,
                     };
-                    outcome = await executor.ExecuteAsync(context, pid =>
-                    {
-                        record = record with { ExternalId = pid };
-                        Save(record);
-                    }, cancellationToken);
+                    outcome = ActionCredentials.Check(node, _app, _job.Configuration, context.Evaluate,
+                            line => _engine.Log(_job.Id, line))
+                        ?? await executor.ExecuteAsync(context, pid =>
+                        {
+                            record = record with { ExternalId = pid };
+                            Save(record);
+                        }, cancellationToken);
                 }
                 catch (ElException e)
                 {

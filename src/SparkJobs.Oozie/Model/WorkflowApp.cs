@@ -18,6 +18,12 @@ public sealed record WorkflowApp(
     /// <summary>The name Oozie gives the start node.</summary>
     public const string StartNodeName = ":start:";
 
+    /// <summary>Gets the <c>credentials</c> section: what actions may name in their <c>cred</c> attribute.</summary>
+    public IReadOnlyList<CredentialDefinition> CredentialDefinitions { get; init; } = [];
+
+    /// <summary>Gets the workflow job's <c>sla:info</c>, if it has one.</summary>
+    public SlaInfo? Sla { get; init; }
+
     /// <summary>Finds a node by name.</summary>
     /// <param name="name">The node name.</param>
     /// <returns>The node, or <see langword="null"/> when none has that name.</returns>
@@ -35,6 +41,40 @@ public sealed record WorkflowParameter(string Name, string? DefaultValue, Source
 /// <param name="NameNode">The name-node.</param>
 /// <param name="Configuration">The global configuration properties.</param>
 public sealed record GlobalSection(string? JobTracker, string? NameNode, IReadOnlyList<ConfigProperty> Configuration);
+
+/// <summary>One <c>credentials/credential</c>: how an action obtains a token for a secured service.</summary>
+/// <param name="Name">The name actions use in <c>cred</c>.</param>
+/// <param name="Type">The credential type, for example <c>hcat</c>, <c>hive2</c> or <c>hbase</c>.</param>
+/// <param name="Properties">The credential's properties.</param>
+/// <param name="Location">Where it is declared.</param>
+public sealed record CredentialDefinition(
+    string Name, string Type, IReadOnlyList<ConfigProperty> Properties, SourceLocation Location);
+
+/// <summary>
+/// An <c>sla:info</c> element of a workflow or an action. The values are the raw text (they may contain EL);
+/// durations are minutes once evaluated, with <c>MINUTES</c>, <c>HOURS</c> and <c>DAYS</c> as units.
+/// </summary>
+/// <param name="SchemaVersion">The SLA schema version, <c>0.1</c> or <c>0.2</c>.</param>
+/// <param name="NominalTime">The time the SLA is measured from, an Oozie datetime.</param>
+/// <param name="ShouldStart">Minutes after the nominal time by which the job should start; optional.</param>
+/// <param name="ShouldEnd">Minutes after the nominal time by which the job should end.</param>
+/// <param name="MaxDuration">The longest the job should run, in minutes; optional.</param>
+/// <param name="AlertEvents">Which misses are mailed: a comma list of start_miss, end_miss, duration_miss.</param>
+/// <param name="AlertContact">The addresses alerts go to, comma-separated.</param>
+/// <param name="NotificationMessage">Text included in every alert.</param>
+/// <param name="UpstreamApps">The applications this one depends on, for the alert text.</param>
+/// <param name="Location">Where the element is.</param>
+public sealed record SlaInfo(
+    string SchemaVersion,
+    string NominalTime,
+    string? ShouldStart,
+    string ShouldEnd,
+    string? MaxDuration,
+    string? AlertEvents,
+    string? AlertContact,
+    string? NotificationMessage,
+    string? UpstreamApps,
+    SourceLocation Location);
 
 /// <summary>One <c>configuration/property</c> of an action or the global section.</summary>
 /// <param name="Name">The property name.</param>
@@ -196,6 +236,9 @@ public sealed record ActionNode(
 
     /// <summary>Gets the location of the <c>ok</c> element.</summary>
     public SourceLocation? OkLocation { get; init; }
+
+    /// <summary>Gets the action's <c>sla:info</c>, if it has one.</summary>
+    public SlaInfo? Sla { get; init; }
 
     /// <summary>Gets the location of the <c>error</c> element.</summary>
     public SourceLocation? ErrorLocation { get; init; }

@@ -5,7 +5,7 @@ using SparkJobs.Oozie.Model;
 namespace SparkJobs.Oozie.Parsing;
 
 /// <summary>Parses workflow.xml into a <see cref="WorkflowApp"/>, collecting every structural error.</summary>
-internal sealed class WorkflowParser
+internal sealed partial class WorkflowParser
 {
     public const string WorkflowNamespacePrefix = "uri:oozie:workflow:";
 
@@ -45,7 +45,10 @@ internal sealed class WorkflowParser
         }
 
         _ns = root.Name.Namespace;
+        _version = version;
         var name = RequiredAttribute(root, "name", null) ?? string.Empty;
+        var credentials = new List<CredentialDefinition>();
+        SlaInfo? sla = null;
         var nodes = new List<WorkflowNode>();
         var parameters = new List<WorkflowParameter>();
         GlobalSection? global = null;
@@ -53,9 +56,18 @@ internal sealed class WorkflowParser
         var sawEnd = false;
         foreach (var child in root.Elements())
         {
+            if (IsSla(child))
+            {
+                sla = ParseSla(child, null) ?? sla;
+                continue;
+            }
+
             if (child.Name.Namespace != _ns)
             {
-                // sla:info and other foreign elements are allowed at the end and ignored when run locally.
+                Error("E0701", child, null,
+                    $"<{child.Name.LocalName}> in namespace '{child.Name.NamespaceName}' is not allowed in " +
+                    $"<workflow-app>; workflow elements use {_ns.NamespaceName}, and only <sla:info> may come " +
+                    "from another namespace.");
                 continue;
             }
 
@@ -68,6 +80,7 @@ internal sealed class WorkflowParser
                     global = ParseGlobal(child);
                     break;
                 case "credentials":
+                    credentials.AddRange(ParseCredentials(child));
                     break;
                 case "start":
                     if (sawStart)
@@ -118,7 +131,11 @@ internal sealed class WorkflowParser
             Error("E0701", root, null, "The workflow has no <end name=\"...\"/>; add one as the last node.");
         }
 
-        return new WorkflowApp(name, version, nodes, parameters, global, Loc(root));
+        return new WorkflowApp(name, version, nodes, parameters, global, Loc(root))
+        {
+            CredentialDefinitions = credentials,
+            Sla = sla,
+        };
     }
 
     private List<WorkflowParameter> ParseParameters(XElement element)
@@ -212,7 +229,7 @@ internal sealed class WorkflowParser
         var error = element.Element(_ns + "error");
         var typeElement = element.Elements()
             .FirstOrDefault(e => !(e.Name.Namespace == _ns && e.Name.LocalName is "ok" or "error")
-                && !e.Name.NamespaceName.StartsWith("uri:oozie:sla:", StringComparison.Ordinal));
+                && !IsSla(e));
         if (ok is null || error is null)
         {
             Error("E0701", element, name,
@@ -235,13 +252,30 @@ internal sealed class WorkflowParser
             ok is null ? string.Empty : RequiredAttribute(ok, "to", name) ?? string.Empty,
             error is null ? string.Empty : RequiredAttribute(error, "to", name) ?? string.Empty,
             ParseRetry(element, name),
-            (element.Attribute("cred")?.Value ?? string.Empty)
-                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            ParseCredentialNames(element, name),
             Loc(element))
         {
             OkLocation = ok is null ? null : Loc(ok),
             ErrorLocation = error is null ? null : Loc(error),
+            Sla = element.Elements().Where(IsSla).Select(e => ParseSla(e, name)).LastOrDefault(),
         };
+    }
+
+    private string[] ParseCredentialNames(XElement element, string name)
+    {
+        var attribute = element.Attribute("cred");
+        if (attribute is null)
+        {
+            return [];
+        }
+
+        if (!VersionAtLeast("0.2.5"))
+        {
+            Error("E0701", attribute, name,
+                $"The cred attribute needs workflow schema 0.2.5 or later; this workflow is {_version}.");
+        }
+
+        return attribute.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
     private RetryPolicy ParseRetry(XElement element, string name)

@@ -53,6 +53,24 @@ internal static partial class WorkflowValidator
         }
 
         ReportUnreachable(app, byName, errors);
+        ReportUndefinedCredentials(app, errors);
+    }
+
+    // Oozie accepts an unknown cred name at submission and fails the action with JA021 when it starts.
+    private static void ReportUndefinedCredentials(WorkflowApp app, List<WorkflowError> errors)
+    {
+        var defined = app.CredentialDefinitions.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var action in app.Nodes.OfType<ActionNode>())
+        {
+            foreach (var name in action.Credentials.Where(c => !defined.Contains(c) && !c.Contains("${", StringComparison.Ordinal)))
+            {
+                var known = defined.Count == 0 ? "the workflow has no <credentials> section" : "defined are " +
+                    string.Join(", ", defined.Order(StringComparer.Ordinal));
+                errors.Add(new WorkflowError("W0003", action.Location, action.Name,
+                    $"cred=\"{name}\" names no <credential>; {known}. The action will fail with JA021 " +
+                    "when it starts.", IsWarning: true));
+            }
+        }
     }
 
     private static void ReportUnreachable(
