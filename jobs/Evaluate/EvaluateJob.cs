@@ -127,17 +127,11 @@ internal sealed class EvaluateJob(EvaluateOptions options, TextWriter log, TextW
     private static async Task LoadWeightsAsync(
         IFileSystem fs, StoragePath file, FashionCnn model, CancellationToken cancellationToken)
     {
-        // TorchSharp reads state_dicts from seekable streams; a remote file is buffered first.
-        using var buffer = new MemoryStream();
-        await using (var stream = await fs.OpenReadAsync(file, cancellationToken))
-        {
-            await stream.CopyToAsync(buffer, cancellationToken);
-        }
-
-        buffer.Position = 0;
+        // TorchSharp reads state_dicts from seekable streams; on HDFS this one fetches the file block by block.
+        await using var stream = await fs.OpenReadSeekableAsync(file, cancellationToken);
         try
         {
-            model.load(buffer);
+            model.load(stream);
         }
 #pragma warning disable CA1031 // TorchSharp reports a corrupt or foreign file with several exception types.
         catch (Exception e) when (e is not OperationCanceledException)

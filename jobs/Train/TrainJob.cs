@@ -188,11 +188,12 @@ internal sealed partial class TrainJob(TrainOptions options, TextWriter log, Tex
         }
 
         var name = CheckpointName(latest);
-        await using (var weights = await fs.OpenReadAsync(directory.Combine(name + ".pt"), cancellationToken))
-        await using (var optimizer = await fs.OpenReadAsync(directory.Combine(name + ".optim"), cancellationToken))
+        // TorchSharp reads state_dicts from seekable streams; on HDFS these fetch the file block by block.
+        await using (var weights = await fs.OpenReadSeekableAsync(directory.Combine(name + ".pt"), cancellationToken))
+        await using (var optimizer = await fs.OpenReadSeekableAsync(
+            directory.Combine(name + ".optim"), cancellationToken))
         {
-            trainer.LoadCheckpoint(
-                await BufferAsync(weights, cancellationToken), await BufferAsync(optimizer, cancellationToken));
+            trainer.LoadCheckpoint(weights, optimizer);
         }
 
         var json = await fs.ReadAllTextAsync(directory.Combine(name + ".json"), cancellationToken);
@@ -200,14 +201,6 @@ internal sealed partial class TrainJob(TrainOptions options, TextWriter log, Tex
             ?? [];
         await log.WriteLineAsync($"train: resuming after epoch {latest} from {directory}");
         return epochs;
-    }
-
-    private static async Task<Stream> BufferAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, cancellationToken);
-        buffer.Position = 0;
-        return buffer;
     }
 
     [GeneratedRegex(@"^epoch-(\d+)\.json$", RegexOptions.CultureInvariant)]

@@ -157,47 +157,140 @@ internal sealed partial class OozieApi(JobRunner runner, OozieServerOptions opti
     private async Task<PreparedWorkflow> PrepareAsync(
         IReadOnlyDictionary<string, string> conf, string user, CancellationToken cancellationToken)
     {
-        // Expand and check the path before touching it, so a path outside the roots reveals nothing about it.
+        // Expand and check the path before touching it, so a path outside the roots reveals nothing about it;
+        // the files the loader reads are checked too, since any of them may be a link that leads out.
         var raw = conf[WorkflowLoader.AppPathProperty];
         var expanded = PropertyResolver.Expand(raw.Trim(), conf, PropertyResolver.SystemProperties(user));
         CheckAppPath(expanded);
+        CheckApplicationFiles(expanded);
         var prepared = await WorkflowLoader.PrepareAsync(
             conf, new Dictionary<string, string>(), user, "request", FileSystems.Default, cancellationToken);
         CheckAppPath(prepared.AppDirectory.ToString());
         return prepared;
     }
 
-    /// <summary>Rejects an application path outside every configured root, after normalising it.</summary>
+    /// <summary>
+    /// Rejects an application path outside every configured root, after normalising it and, for local paths,
+    /// resolving every symbolic link on the way (in the roots too).
+    /// </summary>
     internal void CheckAppPath(string text)
     {
-        StoragePath path;
+        var path = ParseAppPath(text);
+        if (!path.IsLocal)
+        {
+            if (!options.AppRoots.Any(r => r.Contains("://", StringComparison.Ordinal)
+                && path.IsUnder(StoragePath.Parse(r))))
+            {
+                throw OutsideRoots(text, "the application is outside this server's application roots");
+            }
+
+            return;
+        }
+
+        if (!IsUnderRoot(Physical(text, path.LocalPath)))
+        {
+            var named = Path.GetFullPath(path.LocalPath);
+            throw OutsideRoots(text, LocalRoots().Any(root => PhysicalPath.IsUnder(named, Path.GetFullPath(root)))
+                ? "the application lies under a symbolic link that leads outside this server's application roots"
+                : "the application is outside this server's application roots");
+        }
+    }
+
+    /// <summary>
+    /// Rejects an application whose workflow.xml, config-default.xml or anything under lib/ is a symbolic link
+    /// that leads outside every configured root; remote applications are left to their file system.
+    /// </summary>
+    internal void CheckApplicationFiles(string text)
+    {
+        var path = ParseAppPath(text);
+        if (!path.IsLocal)
+        {
+            return;
+        }
+
+        var app = Path.GetFullPath(path.LocalPath);
+        var dir = Directory.Exists(app) ? app : Path.GetDirectoryName(app)!;
+        foreach (var file in new[] { "workflow.xml", "config-default.xml" })
+        {
+            CheckEntry(text, dir, Path.Join(dir, file));
+        }
+
+        CheckTree(text, dir, Path.Join(dir, "lib"), new HashSet<string>(StringComparer.Ordinal));
+    }
+
+    private static StoragePath ParseAppPath(string text)
+    {
         try
         {
-            path = StoragePath.Parse(text);
+            return StoragePath.Parse(text);
         }
         catch (StorageException e)
         {
             throw new OozieException("E0302", $"Invalid parameter [{WorkflowLoader.AppPathProperty}={text}]: "
                 + e.Message);
         }
+    }
 
-        var allowed = path.IsLocal
-            ? options.AppRoots.Select(Path.GetFullPath)
-                .Any(root => IsUnder(Path.GetFullPath(path.LocalPath), root))
-            : options.AppRoots.Any(r => r.Contains("://", StringComparison.Ordinal)
-                && path.IsUnder(StoragePath.Parse(r)));
-        if (!allowed)
+    private static string Physical(string text, string local)
+    {
+        try
+        {
+            return PhysicalPath.Resolve(local);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new OozieException("E0302", $"Invalid parameter [{WorkflowLoader.AppPathProperty}={text}]: "
-                + "the application is outside this server's application roots ("
-                + string.Join(", ", options.AppRoots) + "); deploy it under one of them.");
+                + $"its path cannot be resolved ({e.Message}).");
         }
     }
 
-    private static bool IsUnder(string full, string root)
+    private OozieException OutsideRoots(string text, string reason) => new("E0302",
+        $"Invalid parameter [{WorkflowLoader.AppPathProperty}={text}]: {reason} ("
+        + string.Join(", ", options.AppRoots) + "); deploy it under one of them.");
+
+    private IEnumerable<string> LocalRoots() =>
+        options.AppRoots.Where(r => !r.Contains("://", StringComparison.Ordinal));
+
+    private bool IsUnderRoot(string physical) =>
+        LocalRoots().Any(root => PhysicalPath.IsUnder(physical, PhysicalRoot(root)));
+
+    // A root that cannot be resolved (a looping link) holds nothing that resolves; its written form is kept.
+    private static string PhysicalRoot(string root)
     {
-        var withSeparator = root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar;
-        return full == root || full.StartsWith(withSeparator, StringComparison.Ordinal);
+        try
+        {
+            return PhysicalPath.Resolve(root);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Path.GetFullPath(root);
+        }
+    }
+
+    // Walks lib/ through the physical paths, so a linked directory inside the roots is checked once, loops end.
+    private void CheckTree(string text, string appDirectory, string entry, HashSet<string> seen)
+    {
+        var physical = CheckEntry(text, appDirectory, entry);
+        if (Directory.Exists(physical) && seen.Add(physical))
+        {
+            foreach (var child in Directory.EnumerateFileSystemEntries(physical).Order(StringComparer.Ordinal))
+            {
+                CheckTree(text, appDirectory, Path.Join(entry, Path.GetFileName(child)), seen);
+            }
+        }
+    }
+
+    private string CheckEntry(string text, string appDirectory, string entry)
+    {
+        var physical = Physical(text, entry);
+        if (!IsUnderRoot(physical))
+        {
+            throw OutsideRoots(text, $"'{Path.GetRelativePath(appDirectory, entry)}' in the application is a "
+                + "symbolic link that leads outside this server's application roots; copy the file into the "
+                + "application instead of linking to it");
+        }
+
+        return physical;
     }
 
     private WorkflowJobRecord GetJob(string id)

@@ -33,6 +33,16 @@ public interface IFileSystem
     Task<Stream> OpenReadAsync(StoragePath file, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Opens a file for random access: the stream knows its length and can seek, and reads fetch only
+    /// the parts of the file that are read, so a reader can jump to a footer and then to the sections it names.
+    /// </summary>
+    /// <param name="file">The file.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>A readable, seekable stream the caller disposes.</returns>
+    /// <exception cref="StorageException">The file does not exist or is a directory.</exception>
+    Task<Stream> OpenReadSeekableAsync(StoragePath file, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Creates (or with <paramref name="overwrite"/> replaces) a file and returns a stream to write it.
     /// </summary>
     /// <param name="file">The file; its parent directories are created.</param>

@@ -75,6 +75,11 @@ public sealed class LocalFileSystem : IFileSystem
     }
 
     /// <inheritdoc/>
+    /// <remarks>A local file is opened as a <see cref="FileStream"/>, which seeks on its own.</remarks>
+    public Task<Stream> OpenReadSeekableAsync(StoragePath file, CancellationToken cancellationToken = default) =>
+        OpenReadAsync(file, cancellationToken);
+
+    /// <inheritdoc/>
     public Task<Stream> CreateAsync(StoragePath file, bool overwrite, CancellationToken cancellationToken = default)
     {
         var local = Local(file);

@@ -79,9 +79,9 @@ public static class ParquetImageLoader
         List<long[]> labels,
         CancellationToken cancellationToken)
     {
-        await using var raw = await fs.OpenReadAsync(file, cancellationToken);
-        var stream = await SeekableAsync(raw, cancellationToken);
-        await using var owned = stream == raw ? null : stream;
+        // Parquet reads the footer, then each column chunk it names: a seekable stream fetches only those
+        // ranges (ranged WebHDFS reads on HDFS), so no shard is ever copied whole into memory.
+        await using var stream = await fs.OpenReadSeekableAsync(file, cancellationToken);
         await using var reader = await ParquetReader.CreateAsync(
             stream, Options, leaveStreamOpen: true, cancellationToken);
         var (labelField, pixelFields) = ResolveColumns(file, reader.Schema);
@@ -101,20 +101,6 @@ public static class ParquetImageLoader
         }
 
         return read;
-    }
-
-    // Parquet needs random access to the footer; a remote stream (WebHDFS) is buffered in memory instead.
-    private static async Task<Stream> SeekableAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        if (stream.CanSeek)
-        {
-            return stream;
-        }
-
-        var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, cancellationToken);
-        buffer.Position = 0;
-        return buffer;
     }
 
     private static (DataField Label, DataField[] Pixels) ResolveColumns(StoragePath file, ParquetSchema schema)

@@ -1,5 +1,6 @@
 using CliWrap;
 using CliWrap.Buffered;
+using SparkJobs.Oozie.Store;
 
 namespace SparkJobs.Oozie.Tests;
 
@@ -36,6 +37,29 @@ public sealed class CliProcessTests : IDisposable
             </workflow-app>
             """);
         _dir.Write("job.properties", "suffix = one\noozie.wf.application.path=${user.dir}/app\n");
+    }
+
+    [Fact]
+    public async Task A_store_held_open_here_sees_what_another_process_writes_and_shares_its_id_counter()
+    {
+        WriteApp("echo done");
+        var store = JobStore.Open(Path.Combine(_dir.Path, "home"), TimeProvider.System);
+
+        // Both calls leave a connection in this process's pool before the other process writes.
+        var first = store.NextJobId("tester");
+        var missing = store.GetJob("0000002-" + store.Epoch + "-oozie-tester-W");
+        var run = await OozieLiteAsync("job", "-run", "-config", "job.properties");
+        var id = run.StandardOutput.Trim()["job: ".Length..];
+        var seen = store.GetJob(id);
+        var next = store.NextJobId("tester");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Null(missing);
+        Assert.StartsWith("0000001-", first, StringComparison.Ordinal);
+        Assert.StartsWith("0000002-", id, StringComparison.Ordinal);
+        Assert.Equal(JobStatus.SUCCEEDED, seen?.Status);
+        Assert.Contains(store.GetActions(id), a => a is { Name: "step", Status: ActionStatus.OK });
+        Assert.StartsWith("0000003-", next, StringComparison.Ordinal);
     }
 
     [Fact]

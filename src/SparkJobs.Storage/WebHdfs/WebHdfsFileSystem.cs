@@ -40,6 +40,12 @@ public sealed class WebHdfsFileSystem : IFileSystem, IDisposable
         ArgumentNullException.ThrowIfNull(configuration);
         Configuration = configuration;
         _options = options ?? new WebHdfsOptions();
+        if (_options.ReadBlockSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.ReadBlockSize,
+                "WebHdfsOptions.ReadBlockSize must be a positive number of bytes, for example 4194304 (4 MiB).");
+        }
+
         _time = timeProvider ?? TimeProvider.System;
         var handler = new SocketsHttpHandler
         {
@@ -150,6 +156,27 @@ public sealed class WebHdfsFileSystem : IFileSystem, IDisposable
         return await CallAsync<Stream>(HttpMethod.Get, file, "OPEN", dataNode, idempotent: true,
             async (r, ct) => new WebHdfsReadStream(r, await r.Content.ReadAsStreamAsync(ct), file),
             cancellationToken, ownsResponse: true);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The length comes from GETFILESTATUS; every read that leaves the stream's buffer fetches one
+    /// block (<see cref="WebHdfsOptions.ReadBlockSize"/>) with a ranged OPEN, following the redirect to a
+    /// DataNode. A block whose transfer breaks is fetched again, up to <see cref="WebHdfsOptions.MaxRetries"/>
+    /// times.</remarks>
+    public async Task<Stream> OpenReadSeekableAsync(StoragePath file, CancellationToken cancellationToken = default)
+    {
+        var status = await CallAsync(HttpMethod.Get, file, "GETFILESTATUS", [], idempotent: true, async (r, ct) =>
+        {
+            using var json = await ReadJsonAsync(r, "GETFILESTATUS", file, ct);
+            return ToStatus(Property(json.RootElement, "FileStatus", "GETFILESTATUS", file), file);
+        }, cancellationToken);
+        if (status.IsDirectory)
+        {
+            throw new WebHdfsException($"'{file}' is a directory; name a file inside it.");
+        }
+
+        return new WebHdfsSeekableStream(file, status.Length, _options.ReadBlockSize,
+            (offset, buffer, ct) => ReadRangeAsync(file, offset, buffer, ct));
     }
 
     /// <inheritdoc/>
@@ -408,6 +435,24 @@ public sealed class WebHdfsFileSystem : IFileSystem, IDisposable
             finally
             {
                 response?.Dispose();
+            }
+        }
+    }
+
+    private async Task<int> ReadRangeAsync(
+        StoragePath file, long offset, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            // Opening retries on its own; what is left to retry here is a transfer that broke part way.
+            await using var body = await OpenReadAsync(file, offset, buffer.Length, cancellationToken);
+            try
+            {
+                return await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+            }
+            catch (WebHdfsException) when (attempt < _options.MaxRetries)
+            {
+                await DelayAsync(attempt, cancellationToken);
             }
         }
     }

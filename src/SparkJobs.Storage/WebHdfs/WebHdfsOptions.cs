@@ -18,4 +18,8 @@ public sealed record WebHdfsOptions
     /// <summary>Gets a value indicating whether CREATE asks for <c>noredirect=true</c> (a 200 answer with
     /// the DataNode's Location) instead of a 307 redirect.</summary>
     public bool NoRedirect { get; init; }
+
+    /// <summary>Gets the block size of seekable reads: the most bytes one ranged OPEN asks for, and the
+    /// most a seekable read stream holds in memory (4 MiB by default).</summary>
+    public int ReadBlockSize { get; init; } = 4 * 1024 * 1024;
 }

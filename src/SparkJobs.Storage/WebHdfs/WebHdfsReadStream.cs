@@ -21,7 +21,7 @@ internal sealed class WebHdfsReadStream(HttpResponseMessage response, Stream bod
     {
         get => _position;
         set => throw new NotSupportedException(
-            "A WebHDFS read stream cannot seek; open it again at an offset instead.");
+            "A WebHDFS read stream cannot seek; open the file with OpenReadSeekableAsync, or again at an offset.");
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -62,7 +62,8 @@ internal sealed class WebHdfsReadStream(HttpResponseMessage response, Stream bod
     }
 
     public override long Seek(long offset, SeekOrigin origin) =>
-        throw new NotSupportedException("A WebHDFS read stream cannot seek; open it again at an offset instead.");
+        throw new NotSupportedException(
+            "A WebHDFS read stream cannot seek; open the file with OpenReadSeekableAsync, or again at an offset.");
 
     public override void SetLength(long value) => throw new NotSupportedException();
 

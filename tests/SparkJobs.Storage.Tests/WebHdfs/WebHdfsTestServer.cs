@@ -33,6 +33,7 @@ internal sealed class WebHdfsTestServer : IAsyncDisposable
     private long _dropUploadAfter = -1;
     private string _dropUploadOf = string.Empty;
     private int _shortenNextUpload;
+    private long _dropReadAfter = -1;
     private long _received;
     private long _sent;
     private (long After, TaskCompletionSource Release)? _openGate;
@@ -124,6 +125,9 @@ internal sealed class WebHdfsTestServer : IAsyncDisposable
     /// <summary>Makes the next DataNode upload keep this many bytes fewer than it received and still answer 201,
     /// as a faulty DataNode might.</summary>
     public void ShortenNextUpload(int bytes) => Interlocked.Exchange(ref _shortenNextUpload, bytes);
+
+    /// <summary>Makes the next DataNode read drop its connection after sending this many bytes.</summary>
+    public void DropNextReadAfter(long bytes) => Interlocked.Exchange(ref _dropReadAfter, bytes);
 
     /// <summary>Makes DataNode reads stop after sending this many bytes until the returned source is set.</summary>
     public TaskCompletionSource PauseReadsAfter(long bytes)
@@ -467,9 +471,21 @@ internal sealed class WebHdfsTestServer : IAsyncDisposable
         context.Response.ContentLength = remaining;
         var buffer = new byte[64 * 1024];
         long sentHere = 0;
+        var dropAfter = Interlocked.Exchange(ref _dropReadAfter, -1);
         while (remaining > 0)
         {
             var chunk = (int)Math.Min(buffer.Length, remaining);
+            if (dropAfter >= 0)
+            {
+                if (sentHere >= dropAfter)
+                {
+                    context.Abort();
+                    return;
+                }
+
+                chunk = (int)Math.Min(chunk, dropAfter - sentHere);
+            }
+
             if (_openGate is { } gate)
             {
                 if (sentHere >= gate.After)
