@@ -144,23 +144,30 @@ public sealed class ReattachTests : IDisposable
     public async Task A_live_process_is_waited_for_and_then_finished()
     {
         var id = await RunThenInterruptAsync(capture: string.Empty);
-        using var sleeper = System.Diagnostics.Process.Start("sleep", "0.5")!;
-        var identity = ProcessIdentity.Of(sleeper.Id)!.Value;
-        _store.SaveAction(B(id) with
+        using var sleeper = System.Diagnostics.Process.Start("sleep", "30")!;
+        try
         {
-            ExternalId = sleeper.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ProcessStart = identity.StartTicks,
-        });
-        var resumed = _engine.ResumeInterruptedAsync(id);
+            var identity = ProcessIdentity.Of(sleeper.Id)!.Value;
+            _store.SaveAction(B(id) with
+            {
+                ExternalId = sleeper.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ProcessStart = identity.StartTicks,
+            });
+            var resumed = _engine.ResumeInterruptedAsync(id);
 
-        // Still RUNNING while the process lives; finished once it ends and its exit code is there.
-        await Task.Delay(100);
-        Assert.False(resumed.IsCompleted);
-        await sleeper.WaitForExitAsync();
-        Leave(id, ".exit-code", "0\n");
+            // Still RUNNING while the process lives without an exit code; finished once its wrapper writes one.
+            await Task.Delay(300);
+            Assert.False(resumed.IsCompleted);
+            Assert.Equal(ActionStatus.RUNNING, B(id).Status);
+            Leave(id, ".exit-code", "0\n");
 
-        Assert.Equal(JobStatus.SUCCEEDED, await resumed.WaitAsync(TimeSpan.FromSeconds(10)));
-        Assert.Single(File.ReadAllLines(Marker));
+            Assert.Equal(JobStatus.SUCCEEDED, await resumed.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Single(File.ReadAllLines(Marker));
+        }
+        finally
+        {
+            sleeper.Kill();
+        }
     }
 
     [Fact]
