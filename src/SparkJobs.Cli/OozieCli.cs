@@ -291,12 +291,29 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
             }
 
             stdout.WriteLine($"--- {action.Id} ({action.LogPath}) ---");
-            using var reader = new StreamReader(new FileStream(action.LogPath!, FileMode.Open, FileAccess.Read,
-                FileShare.ReadWrite | FileShare.Delete));
-            stdout.Write(reader.ReadToEnd());
+            stdout.Write(ReadShared(action.LogPath!));
+            if (action.Status == ActionStatus.RUNNING)
+            {
+                // The launcher copies a program's output into its log when it ends; until then it is in these.
+                foreach (var (extension, prefix) in new[] { (".stdout", ""), (".stderr", "[stderr] ") })
+                {
+                    var live = Path.ChangeExtension(action.LogPath!, extension);
+                    foreach (var line in File.Exists(live) ? ReadShared(live).Split('\n')[..^1] : [])
+                    {
+                        stdout.WriteLine(prefix + line);
+                    }
+                }
+            }
         }
 
         return ExitCodes.Success;
+    }
+
+    private static string ReadShared(string path)
+    {
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read,
+            FileShare.ReadWrite | FileShare.Delete));
+        return reader.ReadToEnd();
     }
 
     private int Jobs(CliArguments args)
