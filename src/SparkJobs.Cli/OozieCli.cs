@@ -41,9 +41,14 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
             }
         }
 
-        if (parsed.Command is "job" or "jobs")
+        if (parsed.Command == RecoverCommand)
         {
-            await ResumeInterruptedAsync(parsed);
+            return await RecoverAsync(parsed);
+        }
+
+        if (OpensStore(parsed))
+        {
+            RecoverInBackground(OpenStore(), except: ForegroundJob(parsed));
         }
 
         return parsed.Command switch
@@ -59,33 +64,6 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
             "help" or "-help" => Print(Hint),
             _ => throw new UsageException($"unknown command '{parsed.Command}'."),
         };
-    }
-
-    // The store is the truth: a RUNNING job whose process died is resumed by the next -run, -rerun or -resume,
-    // and other commands say so.
-    private async Task ResumeInterruptedAsync(CliArguments args)
-    {
-        var store = OpenStore();
-        var engine = new WorkflowEngine(store, time, new EngineOptions { Progress = stderr });
-        foreach (var id in engine.FindInterrupted())
-        {
-            var resumeThis = args.Options.GetValueOrDefault("resume") == id;
-            if (args.Has("run") || args.Has("rerun") || resumeThis)
-            {
-                stderr.WriteLine($"Resuming interrupted job {id}");
-                await engine.ResumeInterruptedAsync(id);
-                if (resumeThis)
-                {
-                    args.Options.Remove("resume");
-                    args.Options["info"] = id;
-                }
-            }
-            else
-            {
-                stderr.WriteLine($"Note: job {id} was interrupted (its oozie-lite process is gone); " +
-                    $"'oozie-lite job -resume {id}' or the next 'job -run' resumes it.");
-            }
-        }
     }
 
     private int Print(string text)
@@ -131,7 +109,10 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
 
         if (args.Options.GetValueOrDefault("kill") is { } killId)
         {
-            return Control(killId, [JobStatus.PREP, JobStatus.RUNNING, JobStatus.SUSPENDED], JobStatus.KILLED, "E0716");
+            Control(killId, [JobStatus.PREP, JobStatus.RUNNING, JobStatus.SUSPENDED], JobStatus.KILLED, "E0716");
+            // A live runner kills the job's processes itself; those of an interrupted job are killed here.
+            new WorkflowEngine(OpenStore(), time).KillOrphans(killId);
+            return ExitCodes.Success;
         }
 
         if (args.Options.GetValueOrDefault("suspend") is { } suspendId)
@@ -141,7 +122,7 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
 
         if (args.Options.GetValueOrDefault("resume") is { } resumeId)
         {
-            return Control(resumeId, [JobStatus.SUSPENDED], JobStatus.RUNNING, "E0717");
+            return await ResumeAsync(resumeId);
         }
 
         if (args.Options.GetValueOrDefault("rerun") is { } rerunId)
@@ -225,9 +206,15 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
 
         var store = OpenStore();
         var engine = new WorkflowEngine(store, time, new EngineOptions { Progress = stderr });
-        var id = engine.Submit(prepared);
+        var id = engine.Submit(prepared, start: true);
         stdout.WriteLine($"job: {id}");
         stdout.Flush();
+        return Finish(store, id, await UntilCtrlCAsync(token => engine.RunAsync(id, token)));
+    }
+
+    // Runs a job in the foreground; Ctrl-C kills it.
+    private static async Task<JobStatus> UntilCtrlCAsync(Func<CancellationToken, Task<JobStatus>> run)
+    {
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -237,7 +224,7 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
         Console.CancelKeyPress += onCancel;
         try
         {
-            return Finish(store, id, await engine.RunAsync(id, cancel.Token));
+            return await run(cancel.Token);
         }
         finally
         {
@@ -305,12 +292,29 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
             }
 
             stdout.WriteLine($"--- {action.Id} ({action.LogPath}) ---");
-            using var reader = new StreamReader(new FileStream(action.LogPath!, FileMode.Open, FileAccess.Read,
-                FileShare.ReadWrite | FileShare.Delete));
-            stdout.Write(reader.ReadToEnd());
+            stdout.Write(ReadShared(action.LogPath!));
+            if (action.Status == ActionStatus.RUNNING)
+            {
+                // The launcher copies a program's output into its log when it ends; until then it is in these.
+                foreach (var (extension, prefix) in new[] { (".stdout", ""), (".stderr", "[stderr] ") })
+                {
+                    var live = Path.ChangeExtension(action.LogPath!, extension);
+                    foreach (var line in File.Exists(live) ? ReadShared(live).Split('\n')[..^1] : [])
+                    {
+                        stdout.WriteLine(prefix + line);
+                    }
+                }
+            }
         }
 
         return ExitCodes.Success;
+    }
+
+    private static string ReadShared(string path)
+    {
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read,
+            FileShare.ReadWrite | FileShare.Delete));
+        return reader.ReadToEnd();
     }
 
     private int Jobs(CliArguments args)

@@ -17,6 +17,22 @@ internal sealed class JobRunner(JobStore store, WorkflowEngine engine, TextWrite
 
     public void Start(string id) => Track(id, token => Task.Run(() => engine.RunAsync(id, token), token));
 
+    // Takes over every RUNNING job whose oozie-lite process is gone (or just this one) and finishes it here.
+    public IReadOnlyList<string> RecoverInterrupted(string? only = null)
+    {
+        var claimed = engine.FindInterrupted()
+            .Where(id => only is null || id == only)
+            .Where(engine.TryClaimInterrupted)
+            .ToList();
+        foreach (var id in claimed)
+        {
+            progress?.WriteLine($"Resuming interrupted job {id}");
+            Track(id, token => engine.ResumeInterruptedAsync(id, token));
+        }
+
+        return claimed;
+    }
+
     // A kill that lands while the engine is still starting the job would be overwritten by its RUNNING,
     // so a kill of a job this server runs also cancels the run, which the engine records as KILLED.
     public void Kill(string id)

@@ -114,12 +114,15 @@ internal sealed partial class OozieApi
             case "kill":
                 Change(job, Active, JobStatus.KILLED, "E0725");
                 runner.Kill(id);
+                runner.Engine.KillOrphans(id);
                 break;
             case "suspend":
                 Change(job, [JobStatus.RUNNING], JobStatus.SUSPENDED, "E0727");
                 break;
             case "resume":
                 Change(job, [JobStatus.SUSPENDED], JobStatus.RUNNING, "E0728");
+                // A job suspended before its runner died has nobody to continue it but this server.
+                runner.RecoverInterrupted(id);
                 break;
             case "rerun":
                 var conf = new Dictionary<string, string>(job.Configuration, StringComparer.Ordinal);

@@ -145,8 +145,9 @@ internal sealed partial class OozieApi(JobRunner runner, OozieServerOptions opti
 
         var user = conf.GetValueOrDefault("user.name") ?? "oozie";
         var prepared = await PrepareAsync(conf, user, context.RequestAborted);
-        var id = runner.Engine.Submit(prepared);
-        if (context.Request.Query["action"] == "start")
+        var start = context.Request.Query["action"] == "start";
+        var id = runner.Engine.Submit(prepared, start);
+        if (start)
         {
             runner.Start(id);
         }

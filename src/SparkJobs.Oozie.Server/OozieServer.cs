@@ -61,6 +61,10 @@ public sealed class OozieServer : IAsyncDisposable
         });
         api.Map(app);
         await app.StartAsync(cancellationToken);
+
+        // Jobs whose oozie-lite process died before this server started are finished here; the store's claim
+        // keeps another recovering process from running them too.
+        runner.RecoverInterrupted();
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.First();
         var port = new Uri(bound.Replace("[::]", "localhost", StringComparison.Ordinal)).Port;

@@ -95,6 +95,39 @@ public sealed class CliProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Log_shows_the_output_of_a_shell_action_that_is_still_running()
+    {
+        var gate = Path.Combine(_dir.Path, "go");
+        var started = Path.Combine(_dir.Path, "started");
+        WriteApp($"echo progress 1 of 2; echo warming up >&amp;2; touch {started}; " +
+            $"i=0; while [ ! -e {gate} ] &amp;&amp; [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done");
+        var run = OozieLiteAsync("job", "-run", "-config", "job.properties");
+        try
+        {
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+            {
+                while (!File.Exists(started))
+                {
+                    await Task.Delay(20, timeout.Token);
+                }
+            }
+
+            var id = JobStore.Open(Path.Combine(_dir.Path, "home"), TimeProvider.System).ListJobs(1, [], [])[0].Id;
+
+            var log = await OozieLiteAsync("job", "-log", id);
+
+            Assert.Contains("progress 1 of 2", log.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("[stderr] warming up", log.StandardOutput, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.WriteAllText(gate, string.Empty);
+        }
+
+        Assert.Equal(0, (await run).ExitCode);
+    }
+
+    [Fact]
     public async Task Failed_run_exits_non_zero_with_a_one_line_reason()
     {
         WriteApp("exit 4");

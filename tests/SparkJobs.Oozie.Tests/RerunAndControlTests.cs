@@ -138,11 +138,14 @@ public sealed class RerunAndControlTests : IDisposable
         var id = _engine.Submit(await PrepareAsync($"[ -e {Fixed} ]"));
         await _engine.RunAsync(id);
 
-        // Make the store look like its runner died while b was running.
+        // Make the store look like its runner died while b was starting, before its process was launched.
         _store.SaveJob(_store.GetJob(id)! with { Status = JobStatus.RUNNING, Ended = null });
         _store.SetRunner(id, "2147483000:1");
         var b = _store.GetActions(id).Single(a => a.Name == "b");
-        _store.SaveAction(b with { Status = ActionStatus.RUNNING, Transition = null, ErrorCode = null });
+        _store.SaveAction(b with
+        {
+            Status = ActionStatus.RUNNING, Transition = null, ErrorCode = null, ExternalId = null, ProcessStart = null,
+        });
         File.WriteAllText(Fixed, string.Empty);
 
         var other = new WorkflowEngine(JobStore.Open(_store.Home, TimeProvider.System), TimeProvider.System);

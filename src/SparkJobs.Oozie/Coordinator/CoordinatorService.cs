@@ -263,9 +263,18 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
             }
             else if (!_running.ContainsKey(action.WorkflowId!))
             {
-                // A workflow left unfinished by a scheduler that died: run it again in this process.
+                // A workflow left unfinished by a scheduler that died: started here if it never ran, else resumed
+                // here unless another live process already runs it.
+                var id = action.WorkflowId!;
                 var engine = new WorkflowEngine(store.Jobs, time, new EngineOptions { FileSystems = fileSystems });
-                Run(action.WorkflowId!, () => engine.RunAsync(action.WorkflowId!));
+                if (wf!.Status == JobStatus.PREP)
+                {
+                    Run(id, () => engine.RunAsync(id));
+                }
+                else if (engine.TryClaimInterrupted(id))
+                {
+                    Run(id, () => engine.ResumeInterruptedAsync(id));
+                }
             }
         }
     }

@@ -1,4 +1,5 @@
 using SparkJobs.Oozie.Model;
+using SparkJobs.Oozie.Store;
 using SparkJobs.Storage;
 
 namespace SparkJobs.Oozie.Engine;
@@ -47,7 +48,15 @@ internal sealed record ActionOutcome(
 /// <summary>Runs one action type.</summary>
 internal interface IActionExecutor
 {
-    /// <summary>Runs an attempt; reports the external id (a pid) as soon as it is known.</summary>
+    /// <summary>Runs an attempt; reports the external id (a pid, with its start time) as soon as it is known.</summary>
     Task<ActionOutcome> ExecuteAsync(
-        ActionContext context, Action<string> reportExternalId, CancellationToken cancellationToken);
+        ActionContext context, Action<ExternalRef> reportExternal, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Finishes an attempt that an oozie-lite process which has since died left RUNNING in the store.
+    /// </summary>
+    /// <returns>The outcome, or null when nothing external was started for the attempt, so it is run afresh.</returns>
+    Task<ActionOutcome?> ReattachAsync(
+        ActionContext context, WorkflowActionRecord running, CancellationToken cancellationToken) =>
+        Task.FromResult<ActionOutcome?>(null);
 }

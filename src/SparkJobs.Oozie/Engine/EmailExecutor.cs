@@ -7,7 +7,7 @@ namespace SparkJobs.Oozie.Engine;
 internal sealed class EmailExecutor : IActionExecutor
 {
     public async Task<ActionOutcome> ExecuteAsync(
-        ActionContext context, Action<string> reportExternalId, CancellationToken cancellationToken)
+        ActionContext context, Action<ExternalRef> reportExternal, CancellationToken cancellationToken)
     {
         var email = (EmailAction)context.Node.Body;
         var to = Addresses(context.Evaluate(email.To));

@@ -7,7 +7,7 @@ namespace SparkJobs.Oozie.Engine;
 internal sealed class FsExecutor : IActionExecutor
 {
     public async Task<ActionOutcome> ExecuteAsync(
-        ActionContext context, Action<string> reportExternalId, CancellationToken cancellationToken)
+        ActionContext context, Action<ExternalRef> reportExternal, CancellationToken cancellationToken)
     {
         var body = (FsAction)context.Node.Body;
         var resolved = new List<(FsOperation Op, StoragePath Path, StoragePath? Target)>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using SparkJobs.Oozie.Model;
 using SparkJobs.Oozie.Properties;
+using SparkJobs.Oozie.Store;
 using SparkJobs.Storage;
 
 namespace SparkJobs.Oozie.Engine;
@@ -12,7 +13,45 @@ internal sealed class JavaExecutor : IActionExecutor
     public const string OutputPropertiesProperty = "oozie.action.output.properties";
 
     public async Task<ActionOutcome> ExecuteAsync(
-        ActionContext context, Action<string> reportExternalId, CancellationToken cancellationToken)
+        ActionContext context, Action<ExternalRef> reportExternal, CancellationToken cancellationToken)
+    {
+        var java = (JavaAction)context.Node.Body;
+        var plan = Plan(context);
+        var files = java.Files.Select(context.Evaluate).ToList();
+        var archives = java.Archives.Select(context.Evaluate).ToList();
+        await LocalProcess.LocalizeAsync(context, files, archives, cancellationToken);
+        Directory.CreateDirectory(Path.Combine(context.WorkingDirectory, "lib"));
+        await LocalizeLibAsync(context, Path.Combine(context.WorkingDirectory, "lib"), cancellationToken);
+        var confXml = Path.Combine(context.WorkingDirectory, "action.xml");
+        await File.WriteAllTextAsync(confXml, ShellExecutor.ToConfigurationXml(plan.Configuration), cancellationToken);
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["OOZIE_ACTION_CONF_XML"] = confXml,
+            ["OOZIE_ACTION_OUTPUT_PROPERTIES"] = plan.OutputFile,
+            ["PWD"] = context.WorkingDirectory,
+        };
+        var result = await LocalProcess.RunAsync(plan.Launch with { Environment = environment }, context,
+            reportExternal, cancellationToken);
+        return await FinishAsync(java, plan, result, cancellationToken);
+    }
+
+    public async Task<ActionOutcome?> ReattachAsync(
+        ActionContext context, WorkflowActionRecord running, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(running);
+        if (running.ExternalId is null)
+        {
+            return null;
+        }
+
+        var plan = Plan(context);
+        var result = await LocalProcess.ReattachAsync(
+            running, plan.Launch.CommandLine, plan.Launch.CaptureLimit, context, cancellationToken);
+        return await FinishAsync((JavaAction)context.Node.Body, plan, result, cancellationToken);
+    }
+
+    // What both a launch and a reattach need, all from EL evaluation and fixed paths in the working directory.
+    private static JavaPlan Plan(ActionContext context)
     {
         var java = (JavaAction)context.Node.Body;
         var mainClass = context.Evaluate(java.MainClass).Trim();
@@ -20,27 +59,14 @@ internal sealed class JavaExecutor : IActionExecutor
             .SelectMany(o => o.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .ToList();
         var arguments = java.Arguments.Select(context.Evaluate).ToList();
-        var files = java.Files.Select(context.Evaluate).ToList();
-        var archives = java.Archives.Select(context.Evaluate).ToList();
         var conf = LocalProcess.ActionConfiguration(context, java.Configuration);
-        await LocalProcess.LocalizeAsync(context, files, archives, cancellationToken);
 
-        var libDir = Path.Combine(context.WorkingDirectory, "lib");
-        Directory.CreateDirectory(libDir);
-        await LocalizeLibAsync(context, libDir, cancellationToken);
         // Jars shipped with <file> go on the classpath too, as the launcher does.
+        var libDir = Path.Combine(context.WorkingDirectory, "lib");
         var classpath = string.Join(':', new[] { context.WorkingDirectory, Path.Combine(libDir, "*"),
             Path.Combine(context.WorkingDirectory, "*") });
-
         var outputFile = Path.Combine(context.WorkingDirectory, "output.properties");
         var confXml = Path.Combine(context.WorkingDirectory, "action.xml");
-        await File.WriteAllTextAsync(confXml, ShellExecutor.ToConfigurationXml(conf), cancellationToken);
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["OOZIE_ACTION_CONF_XML"] = confXml,
-            ["OOZIE_ACTION_OUTPUT_PROPERTIES"] = outputFile,
-            ["PWD"] = context.WorkingDirectory,
-        };
         var javaHome = Environment.GetEnvironmentVariable("JAVA_HOME");
         var program = string.IsNullOrEmpty(javaHome) ? "java" : Path.Combine(javaHome, "bin", "java");
         List<string> argv =
@@ -48,13 +74,19 @@ internal sealed class JavaExecutor : IActionExecutor
             .. options, $"-D{OutputPropertiesProperty}={outputFile}", $"-Doozie.action.conf.xml={confXml}",
             "-cp", classpath, mainClass, .. arguments,
         ];
-        var result = await LocalProcess.RunAsync(program, argv, environment, context, reportExternalId,
-            "Install a JDK and put java on PATH, or set JAVA_HOME.", cancellationToken);
+        var launch = new ProcessLaunch(program, argv, new Dictionary<string, string?>(),
+            "Install a JDK and put java on PATH, or set JAVA_HOME.");
+        return new JavaPlan(mainClass, conf, outputFile, launch);
+    }
+
+    private static async Task<ActionOutcome> FinishAsync(
+        JavaAction java, JavaPlan plan, ProcessResult result, CancellationToken cancellationToken)
+    {
         if (result.ExitCode != 0)
         {
             var code = result.ExitCode.ToString(CultureInfo.InvariantCulture);
             return ActionOutcome.Failed(code,
-                $"Main class [{mainClass}], exit code [{code}]: [{result.CommandLine}] failed; " +
+                $"Main class [{plan.MainClass}], exit code [{code}]: [{result.CommandLine}] failed; " +
                 $"last stderr: {result.StderrTail}");
         }
 
@@ -63,8 +95,10 @@ internal sealed class JavaExecutor : IActionExecutor
             return ActionOutcome.Succeeded();
         }
 
-        var output = File.Exists(outputFile) ? await File.ReadAllTextAsync(outputFile, cancellationToken) : "";
-        var max = LocalProcess.MaxOutput(conf);
+        var output = File.Exists(plan.OutputFile)
+            ? await File.ReadAllTextAsync(plan.OutputFile, cancellationToken)
+            : "";
+        var max = LocalProcess.MaxOutput(plan.Configuration);
         if (output.Length > max)
         {
             return ActionOutcome.Failed("JA010",
@@ -96,4 +130,7 @@ internal sealed class JavaExecutor : IActionExecutor
             }
         }
     }
+
+    private sealed record JavaPlan(
+        string MainClass, IReadOnlyDictionary<string, string> Configuration, string OutputFile, ProcessLaunch Launch);
 }

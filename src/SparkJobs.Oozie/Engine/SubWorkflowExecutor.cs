@@ -29,7 +29,7 @@ internal sealed class SubWorkflowExecutor(WorkflowEngine engine, FileSystems fil
     ];
 
     public async Task<ActionOutcome> ExecuteAsync(
-        ActionContext context, Action<string> reportExternalId, CancellationToken cancellationToken)
+        ActionContext context, Action<ExternalRef> reportExternal, CancellationToken cancellationToken)
     {
         var sub = (SubWorkflowAction)context.Node.Body;
         var appPathText = context.Evaluate(sub.AppPath).Trim();
@@ -83,16 +83,32 @@ internal sealed class SubWorkflowExecutor(WorkflowEngine engine, FileSystems fil
         }
 
         var childId = engine.Submit(prepared);
-        reportExternalId(childId);
+        reportExternal(new ExternalRef(childId));
         await File.AppendAllTextAsync(context.LogPath, $"Started sub-workflow {childId} from {appPathText}\n",
             cancellationToken);
-        var status = await engine.RunAsync(childId, cancellationToken);
-        return status == JobStatus.SUCCEEDED
+        return Outcome(context, childId, await engine.RunAsync(childId, cancellationToken));
+    }
+
+    public async Task<ActionOutcome?> ReattachAsync(
+        ActionContext context, WorkflowActionRecord running, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(running);
+        if (running.ExternalId is not { } childId)
+        {
+            return null;
+        }
+
+        await File.AppendAllTextAsync(context.LogPath, $"Waiting again for sub-workflow {childId}\n",
+            cancellationToken);
+        return Outcome(context, childId, await engine.FinishChildAsync(childId, cancellationToken));
+    }
+
+    private static ActionOutcome Outcome(ActionContext context, string childId, JobStatus status) =>
+        status == JobStatus.SUCCEEDED
             ? ActionOutcome.Succeeded() with { ExternalStatus = status.ToString() }
             : new ActionOutcome(false, "SUBWF002",
                 $"Node '{context.Node.Name}': sub-workflow {childId} ended {status}; see oozie-lite job -info " +
                 childId, new Dictionary<string, string>(), status.ToString());
-    }
 
     private static int ReadInt(IReadOnlyDictionary<string, string> conf, string key, int fallback) =>
         conf.TryGetValue(key, out var text)

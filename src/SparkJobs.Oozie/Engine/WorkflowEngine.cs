@@ -44,10 +44,15 @@ public sealed class WorkflowEngine
         _options = options ?? new EngineOptions();
     }
 
-    /// <summary>Stores a prepared workflow as a new PREP job.</summary>
+    /// <summary>Stores a prepared workflow as a new job.</summary>
     /// <param name="workflow">The prepared workflow.</param>
+    /// <param name="start">
+    /// False for a PREP job that waits to be started; true for a job this process runs at once: it is stored
+    /// RUNNING under this process, so that if the process dies before <see cref="RunAsync(string, CancellationToken)"/>
+    /// gets going, recovery still finds it.
+    /// </param>
     /// <returns>The job id.</returns>
-    public string Submit(PreparedWorkflow workflow)
+    public string Submit(PreparedWorkflow workflow, bool start = false)
     {
         ArgumentNullException.ThrowIfNull(workflow);
         var id = _store.NextJobId(workflow.User);
@@ -60,6 +65,11 @@ public sealed class WorkflowEngine
             new WorkflowElContext(
                 provisional, new ConcurrentDictionary<string, WorkflowActionRecord>(), () => null, _time));
         _store.SaveJob(provisional with { AppName = name });
+        if (start)
+        {
+            _store.TryStartRun(id, Runner);
+        }
+
         _store.AppendLog(id, $"Submitted workflow [{name}] from {workflow.WorkflowFile} as {id}");
         return id;
     }
@@ -135,7 +145,8 @@ public sealed class WorkflowEngine
         return RunAsync(jobId, skip, cancellationToken);
     }
 
-    private async Task<JobStatus> RunAsync(string jobId, HashSet<string> skip, CancellationToken cancellationToken)
+    private async Task<JobStatus> RunAsync(
+        string jobId, HashSet<string> skip, CancellationToken cancellationToken, bool claimed = false)
     {
         var job = _store.GetJob(jobId) ?? throw new OozieException("E0604", $"Job {jobId} does not exist.");
         var (app, errors) = WorkflowLoader.Check(
@@ -145,9 +156,17 @@ public sealed class WorkflowEngine
             throw new WorkflowValidationException(errors);
         }
 
-        using var run = new WorkflowRun(this, job, app, skip);
-        _store.SetJobStatus(jobId, JobStatus.RUNNING);
-        _store.SetRunner(jobId, CurrentRunner());
+        // Moving PREP to RUNNING and naming this process as the runner is one step, so two processes asked to
+        // start the same job cannot both run it. A job submitted with start is already RUNNING here, untouched.
+        var submittedToStart = job.Status == JobStatus.RUNNING && _store.GetRunner(jobId) == Runner
+            && _store.GetActions(jobId).Count == 0;
+        if (!claimed && !submittedToStart && !_store.TryStartRun(jobId, Runner))
+        {
+            throw new OozieException("E0813",
+                $"Job [{jobId}] is {_store.GetJob(jobId)?.Status}; only a PREP job can be started.");
+        }
+
+        using var run = new WorkflowRun(this, job, app, skip, resumed: claimed);
         Log(jobId, $"Job {jobId} [{job.AppName}] RUNNING");
         JobStatus status;
         try
@@ -159,8 +178,7 @@ public sealed class WorkflowEngine
             status = JobStatus.KILLED;
         }
 
-        _store.SetJobStatus(jobId, status);
-        _store.SetRunner(jobId, null);
+        _store.FinishRun(jobId, status);
         Log(jobId, $"Job {jobId} {status}");
         await new SlaAlerts(_store, _time, line => Log(jobId, line)).ReportAsync(jobId);
         return status;
@@ -169,50 +187,128 @@ public sealed class WorkflowEngine
     /// <summary>Lists RUNNING jobs whose oozie-lite process is gone (it crashed or was killed).</summary>
     /// <returns>The job ids.</returns>
     public IReadOnlyList<string> FindInterrupted() =>
-        [.. _store.RunningJobs().Where(j => !IsAlive(j.Runner)).Select(j => j.Id)];
+        [.. _store.RunningJobs().Where(j => !ProcessIdentity.IsRunning(j.Runner)).Select(j => j.Id)];
 
-    /// <summary>Resumes an interrupted job in this process; actions that ended OK or ERROR are not run again.</summary>
+    /// <summary>
+    /// Makes this process the runner of an interrupted job. The store changes the runner only if it is still the
+    /// dead one seen here, so of several processes that try at once exactly one succeeds.
+    /// </summary>
+    /// <param name="jobId">The job id.</param>
+    /// <returns>Whether this process now runs the job; false when it is not RUNNING or its runner is alive.</returns>
+    public bool TryClaimInterrupted(string jobId)
+    {
+        if (_store.GetJob(jobId)?.Status != JobStatus.RUNNING)
+        {
+            return false;
+        }
+
+        var runner = _store.GetRunner(jobId);
+        return runner != Runner && !ProcessIdentity.IsRunning(runner) && _store.TryClaim(jobId, runner, Runner);
+    }
+
+    /// <summary>
+    /// Resumes an interrupted job in this process, claiming it first unless this process already has:
+    /// actions that ended OK or ERROR are not run again, and an action that was running is reattached.
+    /// </summary>
     /// <param name="jobId">The job id.</param>
     /// <param name="cancellationToken">Kills the job when cancelled.</param>
     /// <returns>The final status.</returns>
+    /// <exception cref="OozieException">E0717 if the job is not interrupted or another process took it over.</exception>
     public Task<JobStatus> ResumeInterruptedAsync(string jobId, CancellationToken cancellationToken = default)
     {
+        if (_store.GetRunner(jobId) != Runner && !TryClaimInterrupted(jobId))
+        {
+            var job = _store.GetJob(jobId) ?? throw new OozieException("E0604", $"Job [{jobId}] does not exist.");
+            throw new OozieException("E0717", job.Status == JobStatus.RUNNING
+                ? $"Job [{jobId}] is not interrupted: oozie-lite process {_store.GetRunner(jobId)} (pid:start) runs it."
+                : $"Job [{jobId}] is {job.Status}, not an interrupted RUNNING job.");
+        }
+
         var finished = _store.GetActions(jobId)
             .Where(a => a.Status is ActionStatus.OK or ActionStatus.ERROR)
             .Where(a => !a.Type.StartsWith(':') && a.Type != "switch")
             .Select(a => a.Name);
-        Log(jobId, $"Resuming interrupted job {jobId}; keeping [{string.Join(",", finished)}]");
-        return RunAsync(jobId, new HashSet<string>(finished, StringComparer.Ordinal), cancellationToken);
+        Log(jobId, $"Resuming interrupted job {jobId} in process {Runner}; keeping [{string.Join(",", finished)}]");
+        return RunAsync(
+            jobId, new HashSet<string>(finished, StringComparer.Ordinal), cancellationToken, claimed: true);
     }
 
-    private static string CurrentRunner()
+    /// <summary>
+    /// After a kill of a job whose runner is gone, kills the processes its running actions left behind and marks
+    /// those actions KILLED; a live runner does this itself.
+    /// </summary>
+    /// <param name="jobId">The job id.</param>
+    /// <returns>How many processes were still running and were killed.</returns>
+    public int KillOrphans(string jobId)
     {
-        using var self = Process.GetCurrentProcess();
-        return $"{Environment.ProcessId}:{self.StartTime.ToUniversalTime().Ticks}";
-    }
-
-    private static bool IsAlive(string? runner)
-    {
-        var parts = runner?.Split(':');
-        if (parts is not { Length: 2 } || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var pid))
+        if (_store.GetJob(jobId)?.Status != JobStatus.KILLED || ProcessIdentity.IsRunning(_store.GetRunner(jobId)))
         {
-            return false;
+            return 0;
         }
 
+        var killed = 0;
+        foreach (var action in _store.GetActions(jobId)
+            .Where(a => a.Status is ActionStatus.RUNNING or ActionStatus.USER_RETRY))
+        {
+            if (action.Type == "sub-workflow")
+            {
+                if (action.ExternalId is { } child && _store.TryChangeStatus(
+                    child, [JobStatus.PREP, JobStatus.RUNNING, JobStatus.SUSPENDED], JobStatus.KILLED))
+                {
+                    killed += KillOrphans(child);
+                }
+            }
+            else if (LocalProcess.KillOrphan(action))
+            {
+                killed++;
+            }
+
+            _store.SaveAction(action with
+            {
+                Status = ActionStatus.KILLED, EndTime = _time.GetUtcNow(), ExternalStatus = "KILLED",
+            });
+        }
+
+        _store.SetRunner(jobId, null);
+        return killed;
+    }
+
+    /// <summary>Waits for a sub-workflow's child job to end, running or resuming it here if nobody else does.</summary>
+    internal async Task<JobStatus> FinishChildAsync(string childId, CancellationToken cancellationToken)
+    {
         try
         {
-            using var process = Process.GetProcessById(pid);
-            return process.StartTime.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture) == parts[1];
+            while (true)
+            {
+                var child = _store.GetJob(childId)
+                    ?? throw new OozieException("E0604", $"Sub-workflow job [{childId}] does not exist.");
+                if (child.Status is JobStatus.SUCCEEDED or JobStatus.FAILED or JobStatus.KILLED)
+                {
+                    return child.Status;
+                }
+
+                if (child.Status == JobStatus.PREP && _store.TryStartRun(childId, Runner))
+                {
+                    return await RunAsync(
+                        childId, new HashSet<string>(StringComparer.Ordinal), cancellationToken, claimed: true);
+                }
+
+                if (TryClaimInterrupted(childId))
+                {
+                    return await ResumeInterruptedAsync(childId, cancellationToken);
+                }
+
+                await Task.Delay(_options.ControlPollInterval, cancellationToken);
+            }
         }
-        catch (ArgumentException)
+        catch (OperationCanceledException)
         {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
+            _store.TryChangeStatus(childId, [JobStatus.PREP, JobStatus.RUNNING, JobStatus.SUSPENDED], JobStatus.KILLED);
+            throw;
         }
     }
+
+    private static string Runner => ProcessIdentity.Current.ToString();
 
     private void Log(string jobId, string line)
     {
@@ -243,9 +339,13 @@ public sealed class WorkflowEngine
         private readonly Dictionary<string, IActionExecutor> _executors;
 
         private readonly HashSet<string> _skip;
+
+        // When resuming an interrupted job: the actions it left RUNNING or waiting to retry, each taken up once.
+        private readonly ConcurrentDictionary<string, WorkflowActionRecord> _interrupted = new(StringComparer.Ordinal);
         private string? _lastErrorNode;
 
-        public WorkflowRun(WorkflowEngine engine, WorkflowJobRecord job, WorkflowApp app, HashSet<string> skip)
+        public WorkflowRun(
+            WorkflowEngine engine, WorkflowJobRecord job, WorkflowApp app, HashSet<string> skip, bool resumed)
         {
             _skip = skip;
             _engine = engine;
@@ -264,6 +364,11 @@ public sealed class WorkflowEngine
             foreach (var action in engine._store.GetActions(job.Id))
             {
                 _actions[action.Name] = action;
+                if (resumed && action.Status is ActionStatus.RUNNING or ActionStatus.USER_RETRY
+                    && !skip.Contains(action.Name))
+                {
+                    _interrupted[action.Name] = action;
+                }
             }
 
             _el = new WorkflowElContext(job, _actions, () => _lastErrorNode, engine._time);
@@ -511,7 +616,7 @@ public sealed class WorkflowEngine
                 && previous.Transition is { } t)
             {
                 // A skipped node repeats the transition it took last time.
-                _engine.Log(_job.Id, $"{node.Name} skipped ({previous.Status} in an earlier run) -> {t}");
+                _engine.Log(_job.Id, $"{node.Name} skipped (it ended {previous.Status} before) -> {t}");
                 if (previous.Status == ActionStatus.ERROR)
                 {
                     _lastErrorNode = node.Name;
@@ -524,20 +629,42 @@ public sealed class WorkflowEngine
             var id = ActionId(node.Name);
             var dir = Path.Combine(Store.JobDirectory(_job.Id), node.Name);
             var retries = 0;
+            _interrupted.TryRemove(node.Name, out var reattach);
+            if (reattach?.Status == ActionStatus.USER_RETRY)
+            {
+                // The interrupted process was waiting out the retry interval; the rest of it is waited here.
+                retries = reattach.Retries + 1;
+                var waited = Now - (reattach.EndTime ?? Now);
+                var left = RetryWait(node, retries) - waited;
+                _engine.Log(_job.Id, $"{node.Name} USER_RETRY {retries}/{node.Retry.Max} resumes in " +
+                    $"{Math.Max(0, left.TotalMinutes):0.##} min");
+                if (left > TimeSpan.Zero)
+                {
+                    await Task.Delay(left, _engine._time, cancellationToken);
+                }
+
+                reattach = null;
+            }
+            else if (reattach is not null)
+            {
+                retries = reattach.Retries;
+            }
+
             while (true)
             {
                 var attempt = $"r{_job.Run}-a{retries}";
                 var workDir = Path.Combine(dir, attempt);
                 var logPath = Path.Combine(dir, attempt + ".log");
-                if (Directory.Exists(workDir))
+                var resumed = reattach;
+                reattach = null;
+                if (resumed is null)
                 {
-                    // Left by an interrupted run: every attempt starts from an empty directory.
-                    Directory.Delete(workDir, recursive: true);
+                    NewWorkingDirectory(workDir);
                 }
 
-                Directory.CreateDirectory(workDir);
-                var started = Now;
-                var record = new WorkflowActionRecord(id, _job.Id, node.Name, node.TypeName, ActionStatus.RUNNING)
+                var started = resumed?.StartTime ?? Now;
+                var record = resumed ?? new WorkflowActionRecord(id, _job.Id, node.Name, node.TypeName,
+                    ActionStatus.RUNNING)
                 {
                     StartTime = started,
                     Retries = retries,
@@ -548,19 +675,39 @@ public sealed class WorkflowEngine
                 ActionOutcome outcome;
                 try
                 {
-                    Save(record);
-                    _engine.Log(_job.Id, $"{node.Name} RUNNING ({node.TypeName})");
                     var context = new ActionContext(_job.Id, node, _job.Configuration, StoragePath.Parse(_job.AppPath),
                         workDir, logPath, Path.Combine(Store.Home, "cache", "archives"),
                         text => ElEvaluator.EvaluateText(text, _el), _engine._options.FileSystems)
                     {
                         Global = _app.Global,
                     };
-                    outcome = ActionCredentials.Check(node, _app, _job.Configuration, context.Evaluate,
-                            line => _engine.Log(_job.Id, line))
-                        ?? await executor.ExecuteAsync(context, pid =>
+                    ActionOutcome? reattached = null;
+                    if (resumed is not null)
+                    {
+                        _engine.Log(_job.Id, $"{node.Name} was RUNNING when its oozie-lite process died; " +
+                            $"reattaching to attempt {attempt} (external id {resumed.ExternalId ?? "none"})");
+                        reattached = await executor.ReattachAsync(context, resumed, cancellationToken);
+                        if (reattached is null)
                         {
-                            record = record with { ExternalId = pid };
+                            // Nothing external was started for that attempt, so it runs from the beginning.
+                            NewWorkingDirectory(workDir);
+                            record = record with { StartTime = started = Now, ExternalId = null, ProcessStart = null };
+                        }
+                    }
+
+                    if (reattached is null)
+                    {
+                        Save(record);
+                        _engine.Log(_job.Id, $"{node.Name} RUNNING ({node.TypeName})");
+                    }
+
+                    // Credentials are checked when an attempt starts, as Oozie does; a reattached one already passed.
+                    outcome = reattached
+                        ?? ActionCredentials.Check(node, _app, _job.Configuration, context.Evaluate,
+                            line => _engine.Log(_job.Id, line))
+                        ?? await executor.ExecuteAsync(context, external =>
+                        {
+                            record = record with { ExternalId = external.Id, ProcessStart = external.ProcessStart };
                             Save(record);
                         }, cancellationToken);
                 }
@@ -599,11 +746,11 @@ public sealed class WorkflowEngine
                 if (retries < node.Retry.Max && IsRetryable(outcome.ErrorCode))
                 {
                     retries++;
-                    var factor = node.Retry.Exponential ? Math.Pow(2, retries - 1) : 1;
-                    var wait = TimeSpan.FromMinutes(node.Retry.IntervalMinutes * factor);
+                    var wait = RetryWait(node, retries);
                     Save(record with
                     {
                         Status = ActionStatus.USER_RETRY,
+                        EndTime = Now,
                         ErrorCode = outcome.ErrorCode,
                         ErrorMessage = outcome.ErrorMessage,
                     });
@@ -624,6 +771,21 @@ public sealed class WorkflowEngine
                 _engine.Log(_job.Id, $"{node.Name} ERROR in {seconds}s [{outcome.ErrorCode}] {outcome.ErrorMessage}");
                 return node.ErrorTo;
             }
+        }
+
+        // Oozie's user-retry wait before the given retry: periodic, or doubling each time when exponential.
+        private static TimeSpan RetryWait(ActionNode node, int retry) =>
+            TimeSpan.FromMinutes(node.Retry.IntervalMinutes * (node.Retry.Exponential ? Math.Pow(2, retry - 1) : 1));
+
+        // Every attempt starts from an empty directory, also one an interrupted run left behind.
+        private static void NewWorkingDirectory(string workDir)
+        {
+            if (Directory.Exists(workDir))
+            {
+                Directory.Delete(workDir, recursive: true);
+            }
+
+            Directory.CreateDirectory(workDir);
         }
 
         private bool IsRetryable(string? code)

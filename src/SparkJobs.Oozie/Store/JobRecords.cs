@@ -120,6 +120,12 @@ public sealed record WorkflowActionRecord(string Id, string JobId, string Name, 
     /// <summary>Gets the external id (the process id for shell actions).</summary>
     public string? ExternalId { get; init; }
 
+    /// <summary>
+    /// Gets the start time of the process named by <see cref="ExternalId"/>, as the operating system reports it,
+    /// so that a later oozie-lite can tell that process from another one that reused its pid.
+    /// </summary>
+    public long? ProcessStart { get; init; }
+
     /// <summary>Gets the external status, for example SUCCEEDED or FAILED/KILLED.</summary>
     public string? ExternalStatus { get; init; }
 

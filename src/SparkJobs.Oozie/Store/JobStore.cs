@@ -127,6 +127,59 @@ public sealed class JobStore
         return command.ExecuteNonQuery() == 1;
     }
 
+    /// <summary>Moves a PREP job to RUNNING under the given runner, in one step only one process can win.</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <param name="runner">The runner, as <c>pid:start</c>.</param>
+    /// <returns>Whether the job was PREP and is now RUNNING under that runner.</returns>
+    public bool TryStartRun(string jobId, string runner)
+    {
+        var now = Format(_time.GetUtcNow());
+        using var connection = Connect();
+        using var command = Command(connection,
+            """
+            UPDATE jobs SET status = 'RUNNING', runner = $runner, last_modified = $now,
+                started = COALESCE(started, $now)
+            WHERE id = $id AND status = 'PREP'
+            """,
+            ("$runner", runner), ("$now", now), ("$id", jobId));
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    /// <summary>
+    /// Takes a RUNNING job over from a runner that is gone: the runner changes only if it is still the one the
+    /// caller saw, so when several processes try at once exactly one wins.
+    /// </summary>
+    /// <param name="jobId">The job id.</param>
+    /// <param name="deadRunner">The runner the caller found dead, or null when none was recorded.</param>
+    /// <param name="runner">The new runner, as <c>pid:start</c>.</param>
+    /// <returns>Whether this call took the job over.</returns>
+    public bool TryClaim(string jobId, string? deadRunner, string runner)
+    {
+        using var connection = Connect();
+        using var command = Command(connection,
+            "UPDATE jobs SET runner = $runner WHERE id = $id AND status = 'RUNNING' AND runner IS $dead",
+            ("$runner", runner), ("$id", jobId), ("$dead", deadRunner));
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    /// <summary>Gives a job its final status and clears its runner, in one step.</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <param name="status">The final status.</param>
+    public void FinishRun(string jobId, JobStatus status) =>
+        Execute(
+            "UPDATE jobs SET status = $status, last_modified = $now, ended = $now, runner = NULL WHERE id = $id",
+            ("$status", status.ToString()), ("$now", Format(_time.GetUtcNow())), ("$id", jobId));
+
+    /// <summary>Reads which process runs a job.</summary>
+    /// <param name="jobId">The job id.</param>
+    /// <returns>The runner as <c>pid:start</c>, or null when none is recorded.</returns>
+    public string? GetRunner(string jobId)
+    {
+        using var connection = Connect();
+        using var command = Command(connection, "SELECT runner FROM jobs WHERE id = $id", ("$id", jobId));
+        return command.ExecuteScalar() as string;
+    }
+
     /// <summary>Records which process runs a job, or clears it; a job whose runner is gone was interrupted.</summary>
     /// <param name="jobId">The job id.</param>
     /// <param name="runner">The runner, as <c>pid:start-ticks</c>, or null.</param>
@@ -180,9 +233,10 @@ public sealed class JobStore
         Execute(
             """
             INSERT OR REPLACE INTO actions (id, job_id, name, type, status, transition, start_time, end_time,
-                error_code, error_message, data, external_id, external_status, retries, log_path, seq)
+                error_code, error_message, data, external_id, external_status, retries, log_path, process_start,
+                seq)
             VALUES ($id, $job, $name, $type, $status, $transition, $start, $end, $code, $message, $data, $ext,
-                $extStatus, $retries, $log,
+                $extStatus, $retries, $log, $processStart,
                 COALESCE((SELECT seq FROM actions WHERE id = $id), (SELECT COUNT(*) FROM actions WHERE job_id = $job)))
             """,
             ("$id", action.Id), ("$job", action.JobId), ("$name", action.Name), ("$type", action.Type),
@@ -190,7 +244,7 @@ public sealed class JobStore
             ("$start", Format(action.StartTime)), ("$end", Format(action.EndTime)), ("$code", action.ErrorCode),
             ("$message", action.ErrorMessage), ("$data", JsonSerializer.Serialize(action.Data)),
             ("$ext", action.ExternalId), ("$extStatus", action.ExternalStatus), ("$retries", action.Retries),
-            ("$log", action.LogPath));
+            ("$log", action.LogPath), ("$processStart", action.ProcessStart));
         Execute("UPDATE jobs SET last_modified = $now WHERE id = $id",
             ("$now", Format(_time.GetUtcNow())), ("$id", action.JobId));
     }
@@ -221,6 +275,9 @@ public sealed class JobStore
                 ExternalStatus = Text(reader, "external_status"),
                 Retries = reader.GetInt32(reader.GetOrdinal("retries")),
                 LogPath = Text(reader, "log_path"),
+                ProcessStart = reader.IsDBNull(reader.GetOrdinal("process_start"))
+                    ? null
+                    : reader.GetInt64(reader.GetOrdinal("process_start")),
             });
         }
 
@@ -272,20 +329,24 @@ public sealed class JobStore
             CREATE INDEX IF NOT EXISTS actions_job ON actions (job_id);
             CREATE INDEX IF NOT EXISTS job_log_job ON job_log (job_id);
             """);
-        // Stores made before jobs had a runner column gain it here.
-        const string HasRunner = "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'runner'";
-        using (var columns = Command(connection, HasRunner))
-        {
-            if (Convert.ToInt64(columns.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
-            {
-                Execute(connection, "ALTER TABLE jobs ADD COLUMN runner TEXT");
-            }
-        }
+        // Stores made before these columns existed gain them here.
+        AddColumn(connection, "jobs", "runner", "TEXT");
+        AddColumn(connection, "actions", "process_start", "INTEGER");
 
         var epoch = _time.GetUtcNow().ToString("yyMMddHHmmssfff", CultureInfo.InvariantCulture);
         Execute(connection,
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('epoch', $e), ('counter', '0')", ("$e", epoch));
         Epoch = (string)Scalar(connection, "SELECT value FROM meta WHERE key = 'epoch'")!;
+    }
+
+    private static void AddColumn(SqliteConnection connection, string table, string column, string type)
+    {
+        using var columns = Command(connection,
+            $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = $column", ("$column", column));
+        if (Convert.ToInt64(columns.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+        {
+            Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {type}");
+        }
     }
 
     private List<WorkflowJobRecord> QueryJobs(string sql, params (string Name, object? Value)[] parameters)

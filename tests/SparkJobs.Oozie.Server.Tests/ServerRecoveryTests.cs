@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using SparkJobs.Oozie.Store;
+
+namespace SparkJobs.Oozie.Server.Tests;
+
+/// <summary>A server that starts over a store with interrupted jobs finishes them.</summary>
+public sealed class ServerRecoveryTests
+{
+    [Fact]
+    public async Task A_job_whose_oozie_lite_was_sigkilled_before_the_server_started_is_finished_by_it()
+    {
+        using var dir = new TempDir();
+        var markers = Path.Combine(dir.Path, "markers");
+        Directory.CreateDirectory(markers);
+        var gate = Path.Combine(markers, "a.go");
+        // a waits for its gate (at most 30 s, so nothing outlives a failed test for long).
+        var waitForGate = $"i=0; while [ ! -e {gate} ] &amp;&amp; [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done";
+        dir.Write("app/workflow.xml", $"""
+            <workflow-app xmlns="uri:oozie:workflow:1.0" name="recover">
+              <start to="a"/>
+              <action name="a"><shell xmlns="uri:oozie:shell-action:1.0"><exec>/bin/sh</exec><argument>-c</argument>
+                <argument>echo x &gt;&gt; {markers}/a.started; {waitForGate}</argument>
+              </shell><ok to="b"/><error to="fail"/></action>
+              <action name="b"><shell xmlns="uri:oozie:shell-action:1.0"><exec>/bin/sh</exec><argument>-c</argument>
+                <argument>echo x &gt;&gt; {markers}/b.started</argument>
+              </shell><ok to="end"/><error to="fail"/></action>
+              <kill name="fail"><message>failed</message></kill>
+              <end name="end"/>
+            </workflow-app>
+            """);
+        dir.Write("job.properties", $"oozie.wf.application.path={Path.Combine(dir.Path, "app")}\n");
+        var home = Path.Combine(dir.Path, "store");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = dir.Path, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "oozie-lite.dll"), "job", "-run",
+            "-config", "job.properties" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["OOZIE_LITE_HOME"] = home;
+        info.Environment.Remove("OOZIE_URL");
+        string id;
+        using (var run = Process.Start(info)!)
+        {
+            id = (await run.StandardOutput.ReadLineAsync())!["job: ".Length..];
+            _ = run.StandardError.ReadToEndAsync();
+            await WaitUntilAsync(() => File.Exists(Path.Combine(markers, "a.started")));
+            run.Kill();
+            await run.WaitForExitAsync();
+        }
+
+        try
+        {
+            await using var server = await OozieServer.StartAsync(new OozieServerOptions
+            {
+                Port = 0, AppRoots = [dir.Path], StoreHome = home,
+            }, CancellationToken.None);
+            var store = JobStore.Open(home, TimeProvider.System);
+            await WaitUntilAsync(
+                () => store.GetLog(id).Any(l => l.Contains("a was RUNNING", StringComparison.Ordinal)));
+            File.WriteAllText(gate, string.Empty);
+            using var http = new HttpClient();
+
+            var status = await ServerEndToEndTests.WaitForFinalAsync(http, server.BaseUri.ToString(), id);
+
+            Assert.Equal("SUCCEEDED", status);
+            Assert.Single(File.ReadAllLines(Path.Combine(markers, "a.started")));
+            Assert.Single(File.ReadAllLines(Path.Combine(markers, "b.started")));
+            Assert.Single(store.GetLog(id), l => l.Contains("Resuming interrupted job", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.WriteAllText(gate, string.Empty);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!condition())
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+}
