@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace SparkJobs.Cli;
 
 /// <summary>Oozie's single-dash command line: a command, then <c>-option [value]</c> pairs and <c>-Dk=v</c>.</summary>
@@ -73,6 +75,34 @@ internal sealed class CliArguments
         Options.TryGetValue(option, out var v) && v is not null
             ? v
             : throw new UsageException($"-{option} is required.");
+
+    /// <summary>Reads <c>-offset</c>, which in Oozie counts from 1; 1 when absent.</summary>
+    public int Offset()
+    {
+        var text = Options.GetValueOrDefault("offset");
+        if (text is null)
+        {
+            return 1;
+        }
+
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var offset) && offset >= 1
+            ? offset
+            : throw new UsageException($"-offset {text} is not a number from 1.");
+    }
+
+    /// <summary>Gets the page of <paramref name="items"/> that -offset and -len choose; all by default.</summary>
+    public IEnumerable<T> Page<T>(IReadOnlyList<T> items)
+    {
+        var len = Options.GetValueOrDefault("len");
+        var length = int.MaxValue;
+        if (len is not null
+            && (!int.TryParse(len, NumberStyles.Integer, CultureInfo.InvariantCulture, out length) || length < 1))
+        {
+            throw new UsageException($"-len {len} is not a positive number.");
+        }
+
+        return items.Skip(Offset() - 1).Take(length);
+    }
 }
 
 /// <summary>The command line is wrong; the message says what is wrong.</summary>

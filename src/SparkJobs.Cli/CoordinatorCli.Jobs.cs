@@ -62,22 +62,66 @@ internal sealed partial class CoordinatorCli
         return ExitCodes.Success;
     }
 
-    /// <summary>Prints a coordinator job and its actions, as <c>oozie job -info</c> does.</summary>
-    public int Info(string id)
+    /// <summary>
+    /// Prints a coordinator job and its actions as <c>oozie job -info</c> does: the job's fields, then one row per
+    /// action (ID, Status, Ext ID, Err Code, Created, Nominal Time, Last Mod), paged by -offset and -len; -verbose
+    /// prints every action field, tab-separated.
+    /// </summary>
+    public int Info(string id, CliArguments args)
     {
         var store = Store();
         var job = store.GetJob(id) ?? throw new OozieException("E0604",
             $"Job [{id}] does not exist; list jobs with 'oozie-lite jobs -jobtype coordinator'.");
+        var d = new CoordinatorService(store, time, FileSystems.Default).Definition(job);
+        var actions = args.Page(store.Actions(id)).ToList();
         stdout.WriteLine($"Job ID : {job.Id}");
+        stdout.WriteLine(OozieCli.Ruler);
         stdout.WriteLine($"Job Name    : {job.Name}");
+        stdout.WriteLine($"App Path    : {job.Configuration.GetValueOrDefault(CoordinatorLoader.AppPathProperty)
+            ?? job.File}");
         stdout.WriteLine($"Status      : {job.Status}");
-        foreach (var a in store.Actions(id))
+        stdout.WriteLine($"Start Time  : {OozieCli.Date(d.Start)}");
+        stdout.WriteLine($"End Time    : {OozieCli.Date(d.End)}");
+        stdout.WriteLine($"Pause Time  : {OozieCli.Date(job.Pause)}");
+        stdout.WriteLine($"Concurrency : {(d.Concurrency == int.MaxValue ? -1 : d.Concurrency)}");
+        stdout.WriteLine(OozieCli.Ruler);
+        if (args.Has("verbose"))
         {
-            stdout.WriteLine($"{a.Id,-60}{a.Status,-11}{a.WorkflowId ?? "-",-45}{OozieTime.Format(a.NominalTime)}");
+            stdout.WriteLine(string.Join('\t', "ID", "Action Number", "Console URL", "Error Code", "Error Message",
+                "External ID", "External Status", "Job ID", "Tracker URI", "Created", "Nominal Time", "Status",
+                "Last Modified", "Missing Dependencies"));
+            stdout.WriteLine(OozieCli.Ruler);
+            foreach (var a in actions)
+            {
+                var external = a.WorkflowId is { } wf ? store.Jobs.GetJob(wf)?.Status.ToString() : null;
+                stdout.WriteLine(string.Join('\t', a.Id, a.Number, "-", a.ErrorCode ?? "-", a.ErrorMessage ?? "-",
+                    a.WorkflowId ?? "-", external ?? "-", a.JobId, "-", OozieCli.Date(a.Created),
+                    OozieCli.Date(a.NominalTime), a.Status, OozieCli.Date(a.LastModified), "-"));
+                stdout.WriteLine(OozieCli.Ruler);
+            }
+
+            return ExitCodes.Success;
+        }
+
+        stdout.WriteLine(ActionRow("ID", "Status", "Ext ID", "Err Code", "Created", "Nominal Time", "Last Mod"));
+        foreach (var a in actions)
+        {
+            stdout.WriteLine(ActionRow(a.Id, a.Status.ToString(), a.WorkflowId ?? "-", a.ErrorCode ?? "-",
+                OozieCli.Date(a.Created), OozieCli.Date(a.NominalTime), OozieCli.Date(a.LastModified)));
+            stdout.WriteLine(OozieCli.Ruler);
         }
 
         return ExitCodes.Success;
     }
+
+    // Oozie's coordinator action columns.
+    private static string ActionRow(string id, string status, string extId, string code, string created,
+        string nominal, string modified) =>
+        Cell(id, 43) + Cell(status, 10) + Cell(extId, 37) + Cell(code, 10) + Cell(created, 21) + Cell(nominal, 21)
+        + modified;
+
+    // Pads to Oozie's column width, keeping one space after a value that fills it (ids with long user names do).
+    private static string Cell(string text, int width) => text.Length < width ? text.PadRight(width) : text + " ";
 
     private CoordinatorStore Store() => new(JobStore.Open(JobStore.DefaultHome(), time), time);
 

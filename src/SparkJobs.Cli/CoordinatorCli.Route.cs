@@ -24,7 +24,7 @@ internal sealed partial class CoordinatorCli
 
             if (id.EndsWith("-B", StringComparison.Ordinal))
             {
-                return BundleJob(id, op);
+                return await BundleJobAsync(id, op, args);
             }
 
             if (!id.EndsWith("-C", StringComparison.Ordinal))
@@ -34,7 +34,7 @@ internal sealed partial class CoordinatorCli
 
             return op switch
             {
-                "info" => Info(id),
+                "info" => Info(id, args),
                 "change" => Change(id, args.Required("value")),
                 "ignore" => Ignore(id, args.Options.GetValueOrDefault("action")),
                 "rerun" => await RerunAsync(id, new CoordinatorRerun(args.Options.GetValueOrDefault("action"),
@@ -58,33 +58,117 @@ internal sealed partial class CoordinatorCli
     private BundleService Bundles() =>
         new(new CoordinatorStore(JobStore.Open(JobStore.DefaultHome(), time), time), time, FileSystems.Default);
 
-    private int BundleJob(string id, string operation)
+    private async Task<int> BundleJobAsync(string id, string operation, CliArguments args)
     {
         var bundles = Bundles();
-        if (operation != "info")
+        switch (operation)
         {
-            bundles.Control(id, operation is "kill" or "suspend" or "resume" ? operation
-                : throw new UsageException($"-{operation} is not available for bundles; use -info, -kill, " +
-                    "-suspend or -resume."));
-            return ExitCodes.Success;
+            case "info":
+                return BundleInfo(bundles, id, args);
+            case "rerun":
+                return await BundleRerunAsync(bundles, id, args);
+            case "change":
+                var value = args.Required("value");
+                var changed = bundles.Change(id, value);
+                stdout.WriteLine($"Changed {id}: {value}");
+                Report("Changed", changed.Done, changed.Skipped);
+                return ExitCodes.Success;
+            case "ignore":
+                throw new UsageException("-ignore is not available for bundles; ignore a coordinator or its actions " +
+                    "with -ignore <coord id> [-action 1-3].");
+            default:
+                bundles.Control(id, operation);
+                return ExitCodes.Success;
+        }
+    }
+
+    private async Task<int> BundleRerunAsync(BundleService bundles, string id, CliArguments args)
+    {
+        foreach (var option in new[] { "action", "failed" })
+        {
+            if (args.Has(option))
+            {
+                throw new UsageException($"-{option} is not valid for a bundle rerun; choose coordinators with " +
+                    "-coordinator <names> and their actions with -date <from>::<to>, or rerun one coordinator " +
+                    $"with -rerun <coord id> -{option} ....");
+            }
         }
 
+        var coordinators = args.Options.GetValueOrDefault("coordinator");
+        var dates = args.Options.GetValueOrDefault("date");
+        var result = await bundles.RerunAsync(id, new BundleRerun(coordinators, dates, args.Has("refresh"),
+            args.Has("nocleanup")));
+        var range = dates is null ? "their whole windows" : $"date ranges [{dates}]";
+        stdout.WriteLine(coordinators is null
+            ? $"All coordinators of bundle {id} are scheduled to rerun on {range}."
+            : $"Coordinators [{coordinators}] of bundle {id} are scheduled to rerun on {range}.");
+        Report("Rerun", [.. result.Done.Select(r => $"{r.Name}: {Actions(r.CoordinatorId, r.Actions)}")],
+            result.Skipped);
+        return ExitCodes.Success;
+    }
+
+    private void Report(string verb, IReadOnlyList<string> done, IReadOnlyList<BundleSkip> skipped)
+    {
+        foreach (var line in done)
+        {
+            stdout.WriteLine($"{verb} {line}");
+        }
+
+        foreach (var skip in skipped)
+        {
+            stdout.WriteLine($"Skipped {skip.Name}: it {skip.Reason}");
+        }
+    }
+
+    // Oozie's bundle -info: the job's fields, then one row per coordinator (with its name, which -coordinator takes).
+    private int BundleInfo(BundleService bundles, string id, CliArguments args)
+    {
         var job = bundles.Jobs(id) is [var b] ? b : throw new OozieException("E0604",
             $"Job [{id}] does not exist; list bundles with 'oozie-lite jobs -jobtype bundle'.");
         stdout.WriteLine($"Job ID : {job.Id}");
+        stdout.WriteLine(OozieCli.Ruler);
         stdout.WriteLine($"Job Name : {job.Name}");
+        stdout.WriteLine($"App Path : {job.AppPath}");
         stdout.WriteLine($"Status   : {job.Status}");
-        stdout.WriteLine($"Kickoff time   : {OozieTime.Format(job.KickOff)}");
-        stdout.WriteLine($"{"Coordinator",-25}{"Job ID",-45}{"Status",-19}Critical");
-        var store = new CoordinatorStore(JobStore.Open(JobStore.DefaultHome(), time), time);
-        foreach (var c in bundles.Coordinators(id))
+        stdout.WriteLine($"Kickoff time   : {OozieCli.Date(job.KickOff)}");
+        stdout.WriteLine(OozieCli.Ruler);
+        stdout.WriteLine(CoordinatorRow("Job ID", "Status", "Freq", "Unit", "Started", "Next Materialized", "Name"));
+        stdout.WriteLine(OozieCli.Ruler);
+        var store = Store();
+        var service = new CoordinatorService(store, time, FileSystems.Default);
+        foreach (var c in args.Page(bundles.Coordinators(id)))
         {
-            var status = c.CoordinatorId is { } cid ? store.GetJob(cid)!.Status : c.Enabled ? "PREP" : "DISABLED";
-            stdout.WriteLine($"{c.Name,-25}{c.CoordinatorId ?? "-",-45}{status,-19}{(c.Critical ? "yes" : "no")}");
+            if (c.CoordinatorId is not { } cid || store.GetJob(cid) is not { } coordinator)
+            {
+                stdout.WriteLine(CoordinatorRow("-", c.Enabled ? "PREP" : "DISABLED", "-", "-", "-", "-", c.Name));
+                stdout.WriteLine(OozieCli.Ruler);
+                continue;
+            }
+
+            var d = service.Definition(coordinator);
+            var next = coordinator.Materialized ? null
+                : new Materializer(d, time).NextNominalTime(coordinator.LastActionNumber, coordinator.LastNominal);
+            var (freq, unit) = d.Frequency.Unit switch
+            {
+                FrequencyUnit.Cron => (d.Frequency.Cron!.Text, "CRON"),
+                FrequencyUnit.EndOfDay => (Text(d.Frequency.Value), "END_OF_DAY"),
+                FrequencyUnit.EndOfWeek => (Text(d.Frequency.Value), "END_OF_WEEK"),
+                FrequencyUnit.EndOfMonth => (Text(d.Frequency.Value), "END_OF_MONTH"),
+                var u => (Text(d.Frequency.Value), u.ToString().ToUpperInvariant()),
+            };
+            stdout.WriteLine(CoordinatorRow(cid, coordinator.Status, freq, unit, OozieCli.Date(d.Start),
+                OozieCli.Date(next), c.Name));
+            stdout.WriteLine(OozieCli.Ruler);
         }
 
         return ExitCodes.Success;
+
+        static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    private static string CoordinatorRow(string id, string status, string freq, string unit, string started,
+        string next, string name) =>
+        Cell(id, 41) + Cell(status, 15) + Cell(freq, 5) + Cell(unit, 13) + Cell(started, 24) + Cell(next, 24) + name;
 
     private int ListBundles()
     {

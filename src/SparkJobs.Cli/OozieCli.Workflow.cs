@@ -117,32 +117,10 @@ internal sealed partial class OozieCli
     }
 
     // Oozie's -offset is 1-based.
-    private static int Offset(CliArguments? args)
-    {
-        var text = args?.Options.GetValueOrDefault("offset");
-        if (text is null)
-        {
-            return 1;
-        }
-
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var offset) && offset >= 1
-            ? offset
-            : throw new UsageException($"-offset {text} is not a number from 1.");
-    }
+    private static int Offset(CliArguments? args) => args?.Offset() ?? 1;
 
     private static IEnumerable<WorkflowActionRecord> Page(
-        IReadOnlyList<WorkflowActionRecord> actions, CliArguments? args)
-    {
-        var len = args?.Options.GetValueOrDefault("len");
-        var length = int.MaxValue;
-        if (len is not null
-            && (!int.TryParse(len, NumberStyles.Integer, CultureInfo.InvariantCulture, out length) || length < 1))
-        {
-            throw new UsageException($"-len {len} is not a positive number.");
-        }
-
-        return actions.Skip(Offset(args) - 1).Take(length);
-    }
+        IReadOnlyList<WorkflowActionRecord> actions, CliArguments? args) => args is null ? actions : args.Page(actions);
 
     private static string VerboseHeader() =>
         string.Join('\t', "ID", "Console URL", "Error Code", "Error Message", "External ID", "External Status",

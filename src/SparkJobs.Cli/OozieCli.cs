@@ -16,13 +16,17 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
         "job -rerun <id> -config job.properties | job -kill|-suspend|-resume <id> | " +
         "job -info <id> [-verbose] [-len N] [-offset N] | job -log|-definition <id> | " +
         "job -change <coord id> -value endtime=..;concurrency=..;pausetime=.. | " +
+        "job -change <bundle id> -value endtime=..;pausetime=.. | " +
         "job -ignore <coord id> [-action 1-3] | job -rerun <coord id> -action 1-3,5|-date <from>::<to> " +
-        "[-refresh] [-nocleanup] [-failed] | jobs [-jobtype wf|coordinator|bundle] [-len N] [-offset N] " +
-        "[-filter status=X;name=Y] | sla [-filter id=..;sla_status=MISS] [-len N] | validate <file|dir> | admin -version|-status | version | " +
+        "[-refresh] [-nocleanup] [-failed] | job -rerun <bundle id> [-coordinator name,...] [-date <from>::<to>] " +
+        "[-refresh] [-nocleanup] | jobs [-jobtype wf|coordinator|bundle] [-len N] [-offset N] " +
+        "[-filter status=X;name=Y] | sla [-filter id=..;sla_status=MISS] [-len N] | validate <file|dir> | " +
+        "admin -version|-status | version | " +
         "server [-port 11000] [-bind 127.0.0.1] [-app-root DIR]... | deploy <app dir> <hdfs app path> [-Dk=v]; " +
         "add -oozie URL (or OOZIE_URL) to talk to an Oozie server";
 
-    private static readonly string Ruler = new('-', 132);
+    /// <summary>The 132-column rule Oozie's CLI prints between sections and rows.</summary>
+    internal static readonly string Ruler = new('-', 132);
     private static readonly string[] AppFiles = ["workflow.xml", "coordinator.xml", "bundle.xml"];
 
     private const string Version = "5.2.1-oozie-lite-0.1.0";
@@ -236,7 +240,8 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
         store.GetJob(id)
         ?? throw new OozieException("E0604", $"Job [{id}] does not exist; list jobs with 'oozie-lite jobs'.");
 
-    private static string Date(DateTimeOffset? time) =>
+    /// <summary>Formats a time as the -info tables show it, <c>2026-01-01 06:00 GMT</c>, or "-" when unset.</summary>
+    internal static string Date(DateTimeOffset? time) =>
         time is { } t ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'GMT'", CultureInfo.InvariantCulture) : "-";
 
     private int Info(string id, CliArguments? args = null)

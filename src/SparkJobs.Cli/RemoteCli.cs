@@ -154,8 +154,23 @@ internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url
             }
         }
 
+        if (args.Options.GetValueOrDefault("change") is { } changeId)
+        {
+            await SendAsync(http, HttpMethod.Put, Api($"job/{Uri.EscapeDataString(changeId)}?action=change&value="
+                + Uri.EscapeDataString(args.Required("value"))), null);
+            return ExitCodes.Success;
+        }
+
         if (args.Options.GetValueOrDefault("rerun") is { } rerunId)
         {
+            if (RerunQuery(rerunId, args) is { } query)
+            {
+                // Oozie's servlet wants an XML content type on coordinator and bundle reruns, even with no properties.
+                await SendAsync(http, HttpMethod.Put, Api($"job/{Uri.EscapeDataString(rerunId)}?{query}"),
+                    "<configuration/>");
+                return ExitCodes.Success;
+            }
+
             args.Required("config");
             await SendAsync(http, HttpMethod.Put, Api($"job/{Uri.EscapeDataString(rerunId)}?action=rerun"),
                 Configuration(args));
@@ -178,8 +193,39 @@ internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url
             }
         }
 
-        throw new UsageException("job needs one of -run, -submit, -start <id>, -rerun <id>, -kill <id>, "
-            + "-suspend <id>, -resume <id>, -info <id>, -log <id>, -definition <id>.");
+        throw new UsageException("job needs one of -run, -submit, -start <id>, -rerun <id>, -change <id>, "
+            + "-kill <id>, -suspend <id>, -resume <id>, -info <id>, -log <id>, -definition <id>.");
+    }
+
+    // The query of Oozie's coord-rerun and bundle-rerun actions; null for a workflow, which reruns with its config.
+    private static string? RerunQuery(string id, CliArguments args)
+    {
+        string Flag(string name) => $"&{name}={(args.Has(name) ? "true" : "false")}";
+        string Param(string name, string? value) =>
+            value is null ? string.Empty : $"&{name}={Uri.EscapeDataString(value)}";
+        var date = args.Options.GetValueOrDefault("date");
+        if (id.EndsWith("-B", StringComparison.Ordinal))
+        {
+            if (args.Has("action"))
+            {
+                throw new UsageException("-action is not valid for a bundle rerun; choose coordinators with " +
+                    "-coordinator <names> and their actions with -date <from>::<to>.");
+            }
+
+            return "action=bundle-rerun" + Param("coord-scope", args.Options.GetValueOrDefault("coordinator"))
+                + Param("date-scope", date) + Flag("refresh") + Flag("nocleanup");
+        }
+
+        if (!id.EndsWith("-C", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var (type, scope) = args.Options.GetValueOrDefault("action") is { } actions ? ("action", actions)
+            : date is not null ? ("date", date)
+            : throw new UsageException($"-rerun {id} needs -action 1-3,5 or -date <from>::<to>.");
+        return $"action=coord-rerun&type={type}" + Param("scope", scope) + Flag("refresh") + Flag("nocleanup")
+            + Flag("failed");
     }
 
     private string Show(string id, string show) => Api($"job/{Uri.EscapeDataString(id)}?show={show}");

@@ -1,5 +1,4 @@
 using SparkJobs.Oozie.Bundle;
-using SparkJobs.Oozie.Store;
 using SparkJobs.Storage;
 
 namespace SparkJobs.Oozie.Coordinator.Tests;
@@ -162,58 +161,6 @@ public sealed partial class ExecutionTests
         Assert.Equal("KILLED", store.GetJob(id)!.Status);
         Assert.All(store.Actions(id), a => Assert.Equal(CoordActionStatus.KILLED, a.Status));
         Assert.Equal("IGNORED", ops.Ignore(id, null) is [] ? store.GetJob(id)!.Status : "?");
-    }
-
-    [Fact]
-    public async Task A_bundle_kicks_off_enabled_coordinators_with_their_configuration_and_rolls_up()
-    {
-        WriteStandInWorkflow();
-        _dir.Write("coord/coordinator.xml", Coordinator(string.Empty).Replace("2026-01-04T06:00Z", "${end}",
-            StringComparison.Ordinal));
-        _dir.Write("bundle/bundle.xml", $"""
-            <bundle-app xmlns="uri:oozie:bundle:0.2" name="daily-bundle">
-              <parameters><property><name>kick</name><value>2026-01-01T05:45Z</value></property></parameters>
-              <controls><kick-off-time>${"{"}kick{"}"}</kick-off-time></controls>
-              <coordinator name="one" critical="true"><app-path>{_dir.Uri}/coord</app-path>
-                <configuration><property><name>end</name><value>2026-01-02T06:00Z</value></property></configuration>
-              </coordinator>
-              <coordinator name="two"><app-path>{_dir.Uri}/coord</app-path>
-                <configuration><property><name>end</name><value>2026-01-03T06:00Z</value></property></configuration>
-              </coordinator>
-              <coordinator name="off" enabled="false"><app-path>{_dir.Uri}/coord</app-path></coordinator>
-            </bundle-app>
-            """);
-        var clock = Coord.Clock("2026-01-01T05:30Z");
-        var store = new CoordinatorStore(JobStore.Open(Path.Combine(_dir.Path, "home"), clock), clock);
-        var bundles = new BundleService(store, clock, FileSystems.Default);
-        var service = new CoordinatorService(store, clock, FileSystems.Default);
-        var id = await bundles.SubmitAsync(
-            new Dictionary<string, string> { [BundleLoader.AppPathProperty] = _dir.Uri + "/bundle" },
-            new Dictionary<string, string>(), "tester", "job.properties");
-
-        await bundles.TickAsync();
-        Assert.Matches("-B$", id);
-        Assert.Equal("PREP", bundles.Jobs(id)[0].Status);
-        Assert.All(bundles.Coordinators(id), c => Assert.Null(c.CoordinatorId));
-
-        clock.SetUtcNow(Coord.Time("2026-01-01T05:45Z"));
-        await bundles.TickAsync();
-        var coords = bundles.Coordinators(id);
-        Assert.Equal(["one", "two", "off"], coords.Select(c => c.Name));
-        Assert.NotNull(coords[0].CoordinatorId);
-        Assert.Null(coords[2].CoordinatorId);
-        Assert.Equal(["2026-01-02T06:00Z", "2026-01-03T06:00Z"], coords.Take(2).Select(c =>
-            OozieTime.Format(service.Definition(store.GetJob(c.CoordinatorId!)!).End)));
-
-        bundles.Control(id, "suspend");
-        Assert.Equal("PREPSUSPENDED", store.GetJob(coords[1].CoordinatorId!)!.Status);
-        bundles.Control(id, "resume");
-        Assert.Equal("RUNNING", bundles.Jobs(id)[0].Status);
-
-        await RunAllDaysAsync(service, clock);
-        await bundles.TickAsync();
-        Assert.Equal("SUCCEEDED", bundles.Jobs(id)[0].Status);
-        Assert.Equal("E1018", Assert.Throws<OozieException>(() => bundles.Control(id, "kill")).ErrorCode);
     }
 
     [Theory]

@@ -72,6 +72,35 @@ public sealed class RemoteClientTests
     }
 
     [Fact]
+    public async Task Coordinator_and_bundle_reruns_and_changes_use_oozies_job_actions()
+    {
+        await using var server = await FakeOozieServer.StartAsync(v1Only: false);
+        const string bundle = "0000008-200101000000000-oozie-oozi-B";
+        const string coordinator = "0000009-200101000000000-oozie-oozi-C";
+
+        var bundleRerun = await Cli.RunAsync("job", "-oozie", server.Url, "-rerun", bundle, "-coordinator", "a,b",
+            "-date", "2020-01-01T00:00Z::2020-01-02T00:00Z", "-refresh");
+        var coordRerun = await Cli.RunAsync("job", "-oozie", server.Url, "-rerun", coordinator, "-action", "1-3",
+            "-nocleanup", "-failed");
+        var change = await Cli.RunAsync("job", "-oozie", server.Url, "-change", bundle, "-value",
+            "pausetime=2020-02-01T00:00Z");
+        var bundleAction = await Cli.RunAsync("job", "-oozie", server.Url, "-rerun", bundle, "-action", "1");
+        var coordNoScope = await Cli.RunAsync("job", "-oozie", server.Url, "-rerun", coordinator);
+
+        Assert.Equal((0, 0, 0), (bundleRerun.Code, coordRerun.Code, change.Code));
+        Assert.Contains($"PUT /oozie/v2/job/{bundle}?action=bundle-rerun&coord-scope=a%2Cb"
+            + "&date-scope=2020-01-01T00%3A00Z%3A%3A2020-01-02T00%3A00Z&refresh=true&nocleanup=false", server.Requests);
+        Assert.Contains($"PUT /oozie/v2/job/{coordinator}?action=coord-rerun&type=action&scope=1-3&refresh=false"
+            + "&nocleanup=true&failed=true", server.Requests);
+        Assert.Contains($"PUT /oozie/v2/job/{bundle}?action=change&value=pausetime%3D2020-02-01T00%3A00Z",
+            server.Requests);
+        Assert.Equal(2, bundleAction.Code);
+        Assert.Contains("-action is not valid for a bundle rerun", bundleAction.Err, StringComparison.Ordinal);
+        Assert.Equal(2, coordNoScope.Code);
+        Assert.Contains("needs -action 1-3,5 or -date", coordNoScope.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unreachable_server_is_a_clear_error()
     {
         // A port that was free a moment ago: nothing listens there.

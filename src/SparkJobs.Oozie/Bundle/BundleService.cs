@@ -5,16 +5,40 @@ using SparkJobs.Storage;
 
 namespace SparkJobs.Oozie.Bundle;
 
-/// <summary>One stored bundle job.</summary>
+/// <summary>One stored bundle job; PauseTime and EndTime are set by <c>-change</c>.</summary>
 internal sealed record BundleJobRecord(string Id, string Name, string Status, string User, DateTimeOffset KickOff,
-    DateTimeOffset Created, IReadOnlyDictionary<string, string> Configuration);
+    DateTimeOffset Created, IReadOnlyDictionary<string, string> Configuration, DateTimeOffset? PauseTime = null,
+    DateTimeOffset? EndTime = null)
+{
+    /// <summary>Gets the bundle application path the job was submitted with, its variables expanded.</summary>
+    public string AppPath => Configuration.GetValueOrDefault(BundleLoader.AppPathProperty) is { } raw
+        ? PropertyResolver.Expand(raw.Trim(), Configuration, PropertyResolver.SystemProperties(User))
+        : "-";
+}
 
 /// <summary>One coordinator of a stored bundle; CoordinatorId is null until the bundle has kicked off.</summary>
 internal sealed record BundleCoordinatorRecord(string Name, string? CoordinatorId, bool Critical, bool Enabled);
 
+/// <summary>What a bundle rerun selects and how the coordinators rerun their actions.</summary>
+/// <param name="Coordinators">Coordinator names or ids, comma-separated; null for every coordinator.</param>
+/// <param name="Dates">Nominal times and ranges, as <c>2026-01-01T06:00Z::2026-01-03T06:00Z</c>; null for the whole
+/// window of each coordinator.</param>
+/// <param name="Refresh">Re-resolves latest and future instances instead of reusing the materialized ones.</param>
+/// <param name="NoCleanup">Keeps the output-event directories instead of deleting them first.</param>
+internal sealed record BundleRerun(string? Coordinators, string? Dates, bool Refresh, bool NoCleanup);
+
+/// <summary>The actions one coordinator of a bundle reruns.</summary>
+internal sealed record BundleCoordinatorRerun(string Name, string CoordinatorId, IReadOnlyList<int> Actions);
+
+/// <summary>What a bundle rerun or change did per coordinator, and the coordinators it passed over.</summary>
+internal sealed record BundleOperationResult<T>(IReadOnlyList<T> Done, IReadOnlyList<BundleSkip> Skipped);
+
+/// <summary>A coordinator a bundle rerun or change passed over, and why.</summary>
+internal sealed record BundleSkip(string Name, string Reason);
+
 /// <summary>
 /// Bundles: submission, kick-off (which submits each enabled coordinator with its configuration), status roll-up
-/// from the coordinators, and kill, suspend and resume passed down to them.
+/// from the coordinators, and kill, suspend, resume, rerun and change passed down to them.
 /// </summary>
 internal sealed class BundleService(CoordinatorStore store, TimeProvider time, FileSystems fileSystems)
 {
@@ -64,8 +88,9 @@ internal sealed class BundleService(CoordinatorStore store, TimeProvider time, F
         var id = store.Jobs.NextJobId(user)[..^1] + "B";
         using var c = store.Connect();
         using var tx = c.BeginTransaction();
-        CoordinatorStore.Exec(c, tx, "INSERT INTO bundle_jobs VALUES ($id, $name, 'PREP', $def, $file, $conf, $user, " +
-            "$kick, $now)", ("$id", id), ("$name", app.Name), ("$def", text), ("$file", file.ToString()),
+        CoordinatorStore.Exec(c, tx, "INSERT INTO bundle_jobs (id, name, status, definition, file, conf, user, " +
+            "kickoff, created) VALUES ($id, $name, 'PREP', $def, $file, $conf, $user, $kick, $now)",
+            ("$id", id), ("$name", app.Name), ("$def", text), ("$file", file.ToString()),
             ("$conf", JsonSerializer.Serialize(conf)), ("$user", user), ("$kick", CoordinatorStore.F(kickOff)),
             ("$now", CoordinatorStore.F(time.GetUtcNow())));
         foreach (var coordinator in app.Coordinators)
@@ -82,16 +107,30 @@ internal sealed class BundleService(CoordinatorStore store, TimeProvider time, F
     /// <summary>Kicks off bundles whose time has come and rolls every live bundle's status up.</summary>
     public async Task TickAsync(CancellationToken cancellationToken = default)
     {
+        var now = time.GetUtcNow();
         foreach (var bundle in Jobs().Where(b => !CoordinatorOperations.IsFinished(b.Status)))
         {
-            if (bundle.Status == "PREP" && bundle.KickOff <= time.GetUtcNow())
+            // A bundle that reaches its pause time before kick-off waits in PREPPAUSED, as in Oozie.
+            var paused = bundle.PauseTime is { } pause && pause <= now;
+            var status = (bundle.Status, paused) switch
+            {
+                ("PREP", true) => "PREPPAUSED",
+                ("PREPPAUSED", false) => "PREP",
+                _ => bundle.Status,
+            };
+            if (status != bundle.Status)
+            {
+                Set(bundle.Id, status);
+            }
+
+            if (status == "PREP" && bundle.KickOff <= now)
             {
                 await KickOffAsync(bundle, cancellationToken);
                 Set(bundle.Id, "RUNNING");
             }
-            else if (bundle.Status is "RUNNING" or "RUNNINGWITHERROR")
+            else if (status is "RUNNING" or "RUNNINGWITHERROR" or "PAUSED" or "PAUSEDWITHERROR")
             {
-                RollUp(bundle);
+                RollUp(bundle, paused);
             }
         }
     }
@@ -109,7 +148,8 @@ internal sealed class BundleService(CoordinatorStore store, TimeProvider time, F
             list.Add(new BundleJobRecord(CoordinatorStore.S(r, "id")!, CoordinatorStore.S(r, "name")!,
                 CoordinatorStore.S(r, "status")!, CoordinatorStore.S(r, "user")!,
                 CoordinatorStore.T(r, "kickoff")!.Value, CoordinatorStore.T(r, "created")!.Value,
-                JsonSerializer.Deserialize<Dictionary<string, string>>(CoordinatorStore.S(r, "conf")!)!));
+                JsonSerializer.Deserialize<Dictionary<string, string>>(CoordinatorStore.S(r, "conf")!)!,
+                CoordinatorStore.T(r, "pause"), CoordinatorStore.T(r, "end_time")));
         }
 
         return list;
@@ -135,14 +175,12 @@ internal sealed class BundleService(CoordinatorStore store, TimeProvider time, F
     /// <summary>Kills, suspends or resumes a bundle and every coordinator it started.</summary>
     public void Control(string id, string operation)
     {
-        var bundle = Jobs(id) is [var b] ? b : throw new OozieException("E0604",
-            $"Job [{id}] does not exist; list bundles with 'oozie-lite jobs -jobtype bundle'.");
-        var next = bundle.Status.Contains("PAUSED", StringComparison.Ordinal) ? null
-            : CoordinatorOperations.NextStatus(operation, bundle.Status);
+        var bundle = Get(id, "E0604");
+        var next = CoordinatorOperations.NextStatus(operation, bundle.Status);
         if (next is null)
         {
             throw new OozieException("E1018", $"Cannot {operation} bundle {id} in status {bundle.Status}; " +
-                "kill needs a live bundle, suspend a PREP or RUNNING one, resume a suspended one.");
+                "kill needs a live bundle, suspend a PREP, RUNNING or PAUSED one, resume a suspended one.");
         }
 
         var operations = new CoordinatorOperations(store, time, fileSystems);
@@ -156,6 +194,194 @@ internal sealed class BundleService(CoordinatorStore store, TimeProvider time, F
         }
 
         Set(id, next);
+    }
+
+    /// <summary>
+    /// Reruns actions of the bundle's coordinators, as <c>job -rerun &lt;bundle&gt; [-coordinator ...] [-date ...]</c>:
+    /// the named coordinators (every one when none is named) over the given dates (each one's whole window when
+    /// none are given). Everything is checked before anything changes; a coordinator that was named but cannot be
+    /// rerun is an error, one that was only implied is passed over and reported.
+    /// </summary>
+    public async Task<BundleOperationResult<BundleCoordinatorRerun>> RerunAsync(string id, BundleRerun rerun,
+        CancellationToken cancellationToken = default)
+    {
+        var bundle = Get(id, "E0604");
+        if (bundle.Status is "KILLED" or "FAILED" or "IGNORED"
+            || bundle.Status.StartsWith("PREP", StringComparison.Ordinal))
+        {
+            throw new OozieException("E1100", $"Not able to rerun bundle {id}: it is {bundle.Status}. Only a bundle " +
+                "that has kicked off and was not killed, failed or ignored can be rerun.");
+        }
+
+        var operations = new CoordinatorOperations(store, time, fileSystems);
+        var service = new CoordinatorService(store, time, fileSystems);
+        var plans = new List<(BundleCoordinatorRerun Rerun, IReadOnlyList<CoordActionRecord> Actions)>();
+        var skipped = new List<BundleSkip>();
+        foreach (var (coordinator, named) in Targets(id, rerun.Coordinators, "-coordinator"))
+        {
+            if (coordinator.CoordinatorId is not { } coordId)
+            {
+                var why = NotStarted(coordinator);
+                if (named)
+                {
+                    throw new OozieException("E1018", $"Coordinator '{coordinator.Name}' of bundle {id} {why}, so " +
+                        "it has no actions to rerun.");
+                }
+
+                skipped.Add(new BundleSkip(coordinator.Name, why));
+                continue;
+            }
+
+            var job = store.GetJob(coordId)!;
+            if (!named && !CoordinatorOperations.CanRerun(job.Status))
+            {
+                skipped.Add(new BundleSkip(coordinator.Name, $"is {job.Status}"));
+                continue;
+            }
+
+            var definition = service.Definition(job);
+            var dates = rerun.Dates ?? $"{OozieTime.Format(definition.Start)}::{OozieTime.Format(definition.End)}";
+            IReadOnlyList<CoordActionRecord> actions;
+            try
+            {
+                var selection = new CoordinatorRerun(null, dates, rerun.Refresh, rerun.NoCleanup, Failed: false);
+                actions = operations.PlanRerun(coordId, selection, allowNone: !named);
+            }
+            catch (OozieException e)
+            {
+                throw new OozieException(e.ErrorCode, $"Coordinator '{coordinator.Name}' of bundle {id}: {e.Message}");
+            }
+
+            if (actions.Count == 0)
+            {
+                skipped.Add(new BundleSkip(coordinator.Name, $"has no actions in [{dates}]"));
+                continue;
+            }
+
+            plans.Add((new BundleCoordinatorRerun(coordinator.Name, coordId, [.. actions.Select(a => a.Number)]),
+                actions));
+        }
+
+        if (plans.Count == 0)
+        {
+            throw new OozieException("E1018", $"Nothing to rerun in bundle {id}: " +
+                string.Join("; ", skipped.Select(s => $"'{s.Name}' {s.Reason}")) +
+                $". See 'oozie-lite job -info {id}' for its coordinators.");
+        }
+
+        foreach (var (plan, actions) in plans)
+        {
+            await operations.ApplyRerunAsync(plan.CoordinatorId, actions,
+                new CoordinatorRerun(null, rerun.Dates, rerun.Refresh, rerun.NoCleanup, Failed: false),
+                cancellationToken);
+        }
+
+        // A finished bundle runs again and rolls up anew; a suspended or paused one keeps its status, as in Oozie.
+        if (CoordinatorOperations.IsFinished(bundle.Status))
+        {
+            Set(id, "RUNNING");
+        }
+
+        return new([.. plans.Select(p => p.Rerun)], skipped);
+    }
+
+    /// <summary>
+    /// Applies <c>-change -value endtime=...;pausetime=...</c> to the bundle and every coordinator it started that
+    /// can still change, checking all of them first; coordinators not started yet take the new values at kick-off.
+    /// </summary>
+    public BundleOperationResult<string> Change(string id, string value)
+    {
+        var bundle = Get(id, "E1314");
+        var now = time.GetUtcNow();
+        DateTimeOffset? pause = bundle.PauseTime, end = bundle.EndTime;
+        var pairs = new List<string>();
+        foreach (var pair in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var (key, text) = eq > 0 ? (pair[..eq].Trim(), pair[(eq + 1)..].Trim()) : (pair, string.Empty);
+            switch (key)
+            {
+                case "pausetime":
+                    if (bundle.Status is "SUCCEEDED" or "DONEWITHERROR" or "FAILED" or "KILLED" or "IGNORED")
+                    {
+                        throw new OozieException("E1312", $"Bundle {id} is {bundle.Status}; the pause time of a " +
+                            "finished bundle cannot be changed.");
+                    }
+
+                    pause = text.Length == 0 ? null : Time(key, text);
+                    if (pause <= now)
+                    {
+                        throw Invalid($"pausetime [{text}] must be a future time (now {OozieTime.Format(now)})");
+                    }
+
+                    break;
+                case "endtime":
+                    if (bundle.Status == "KILLED")
+                    {
+                        throw new OozieException("E1312", $"Bundle {id} is KILLED; its end time cannot be changed.");
+                    }
+
+                    end = Time(key, text);
+                    if (end < bundle.KickOff)
+                    {
+                        throw Invalid($"endtime [{text}] is before the kick-off time " +
+                            OozieTime.Format(bundle.KickOff));
+                    }
+
+                    break;
+                default:
+                    throw Invalid($"'{key}' cannot be changed on a bundle; the keys are endtime and pausetime");
+            }
+
+            pairs.Add($"{key}={text}");
+        }
+
+        if (pairs.Count == 0)
+        {
+            throw Invalid($"[{value}] names nothing to change");
+        }
+
+        // Check every coordinator's change before applying any, so a bundle is never left half changed.
+        var operations = new CoordinatorOperations(store, time, fileSystems);
+        var steps = new List<(string Name, Action Apply)>();
+        var skipped = new List<BundleSkip>();
+        foreach (var coordinator in Coordinators(id))
+        {
+            var status = coordinator.CoordinatorId is { } cid ? store.GetJob(cid)!.Status : null;
+            if (status is null or "KILLED" or "FAILED" or "IGNORED")
+            {
+                var why = status is null ? NotStarted(coordinator) : $"is {status}";
+                skipped.Add(new BundleSkip(coordinator.Name, why));
+                continue;
+            }
+
+            try
+            {
+                var apply = operations.PlanChange(coordinator.CoordinatorId!, string.Join(";", pairs));
+                steps.Add((coordinator.Name, apply));
+            }
+            catch (OozieException e)
+            {
+                throw new OozieException(e.ErrorCode, $"Coordinator '{coordinator.Name}' of bundle {id}: {e.Message}");
+            }
+        }
+
+        SetColumn(id, "pause", CoordinatorStore.F(pause));
+        SetColumn(id, "end_time", CoordinatorStore.F(end));
+        steps.ForEach(step => step.Apply());
+        if (end != bundle.EndTime && CoordinatorOperations.IsFinished(bundle.Status))
+        {
+            // A new end time can give the coordinators more to do; the next roll-up settles the status.
+            Set(id, "RUNNING");
+        }
+
+        return new([.. steps.Select(s => s.Name)], skipped);
+
+        static DateTimeOffset Time(string key, string text) => OozieTime.TryParse(text, out var t)
+            ? t : throw Invalid($"{key} [{text}] is not an Oozie datetime such as 2026-01-01T06:00Z");
+
+        static OozieException Invalid(string what) =>
+            new("E1317", $"Invalid bundle -change value: {what}; write -value endtime=<t>;pausetime=<t>.");
     }
 
     /// <summary>
@@ -181,6 +407,41 @@ internal sealed class BundleService(CoordinatorStore store, TimeProvider time, F
             1 when distinct[0] != "IGNORED" => distinct[0],
             _ => "DONEWITHERROR",
         };
+    }
+
+    private static string NotStarted(BundleCoordinatorRecord coordinator) =>
+        coordinator.Enabled ? "has not been started" : "is disabled (enabled=\"false\")";
+
+    // The coordinators a rerun targets, and whether each was named; names and ids may be mixed.
+    private List<(BundleCoordinatorRecord Coordinator, bool Named)> Targets(string id, string? selection,
+        string option)
+    {
+        var all = Coordinators(id);
+        if (selection is null)
+        {
+            return [.. all.Select(c => (c, false))];
+        }
+
+        var names = selection.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (names.Length == 0)
+        {
+            throw new OozieException("E1018", $"{option} is empty; name coordinators of bundle {id}: " +
+                $"{string.Join(",", all.Select(c => c.Name))}.");
+        }
+
+        var targets = new List<(BundleCoordinatorRecord, bool)>();
+        foreach (var name in names)
+        {
+            var match = all.FirstOrDefault(c => c.Name == name || c.CoordinatorId == name) ?? throw new OozieException(
+                "E1018", $"{option} [{name}]: bundle {id} has no coordinator of that name or id; its coordinators " +
+                $"are {string.Join(",", all.Select(c => c.Name))}.");
+            if (!targets.Any(t => t.Item1.Name == match.Name))
+            {
+                targets.Add((match, true));
+            }
+        }
+
+        return targets;
     }
 
     private async Task KickOffAsync(BundleJobRecord bundle, CancellationToken cancellationToken)
@@ -215,28 +476,54 @@ internal sealed class BundleService(CoordinatorStore store, TimeProvider time, F
             var prepared = await CoordinatorLoader.PrepareAsync(conf, new Dictionary<string, string>(), bundle.User,
                 $"{file} coordinator '{coordinator.Name}'", fileSystems, time, cancellationToken);
             var coordId = coordinators.Submit(prepared);
+
+            // A pause or end time changed on the bundle before kick-off applies to its coordinators from the start.
+            if (bundle.PauseTime is { } pause)
+            {
+                store.SetJob(coordId, "pause", CoordinatorStore.F(pause));
+            }
+
+            if (bundle.EndTime is { } end)
+            {
+                store.SetJob(coordId, "end_override", CoordinatorStore.F(end));
+            }
+
             using var c = store.Connect();
             CoordinatorStore.Exec(c, null, "UPDATE bundle_coords SET coord_id = $c WHERE bundle_id = $b AND name = $n",
                 ("$c", coordId), ("$b", bundle.Id), ("$n", coordinator.Name));
         }
     }
 
-    private void RollUp(BundleJobRecord bundle)
+    private void RollUp(BundleJobRecord bundle, bool paused)
     {
         var statuses = Coordinators(bundle.Id).Where(c => c.CoordinatorId is not null)
             .Select(c => (store.GetJob(c.CoordinatorId!)!.Status, c.Critical)).ToList();
-        var status = Final(statuses) ?? (statuses.Any(s => s.Status is "FAILED" or "KILLED" or "DONEWITHERROR"
-            || s.Status.EndsWith("WITHERROR", StringComparison.Ordinal)) ? "RUNNINGWITHERROR" : "RUNNING");
+        var status = Final(statuses);
+        if (status is null)
+        {
+            status = statuses.Any(s => s.Status is "FAILED" or "KILLED" or "DONEWITHERROR"
+                || s.Status.EndsWith("WITHERROR", StringComparison.Ordinal)) ? "RUNNINGWITHERROR" : "RUNNING";
+            if (paused)
+            {
+                status = status.Replace("RUNNING", "PAUSED", StringComparison.Ordinal);
+            }
+        }
+
         if (status != bundle.Status)
         {
             Set(bundle.Id, status);
         }
     }
 
-    private void Set(string id, string status)
+    private void Set(string id, string status) => SetColumn(id, "status", status);
+
+    private void SetColumn(string id, string column, object? value)
     {
         using var c = store.Connect();
-        CoordinatorStore.Exec(c, null, "UPDATE bundle_jobs SET status = $s WHERE id = $id", ("$s", status),
+        CoordinatorStore.Exec(c, null, $"UPDATE bundle_jobs SET {column} = $v WHERE id = $id", ("$v", value),
             ("$id", id));
     }
+
+    private BundleJobRecord Get(string id, string code) => Jobs(id) is [var b] ? b : throw new OozieException(code,
+        $"Job [{id}] does not exist; list bundles with 'oozie-lite jobs -jobtype bundle'.");
 }

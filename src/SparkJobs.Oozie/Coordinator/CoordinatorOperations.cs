@@ -21,7 +21,13 @@ internal sealed class CoordinatorOperations(CoordinatorStore store, TimeProvider
     private static readonly HashSet<string> Terminal = ["SUCCEEDED", "DONEWITHERROR", "KILLED", "FAILED", "IGNORED"];
 
     /// <summary>Applies <c>-change -value endtime=...;concurrency=...;pausetime=...</c>.</summary>
-    public void Change(string id, string value)
+    public void Change(string id, string value) => PlanChange(id, value)();
+
+    /// <summary>
+    /// Checks a <c>-change</c> value against the job without changing anything; the returned step applies it.
+    /// A bundle checks every coordinator this way before changing any of them.
+    /// </summary>
+    public Action PlanChange(string id, string value)
     {
         var job = Get(id);
         if (job.Status is "KILLED" or "FAILED" or "IGNORED")
@@ -33,6 +39,7 @@ internal sealed class CoordinatorOperations(CoordinatorStore store, TimeProvider
         var d = new CoordinatorService(store, time, fileSystems).Definition(job);
         var now = time.GetUtcNow();
         var lastNominal = store.Actions(id).Select(a => (DateTimeOffset?)a.NominalTime).Max();
+        var steps = new List<Action>();
         foreach (var pair in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
@@ -52,17 +59,19 @@ internal sealed class CoordinatorOperations(CoordinatorStore store, TimeProvider
                             $"({OozieTime.Format(last)})");
                     }
 
-                    store.SetJob(id, "end_override", CoordinatorStore.F(end));
-                    if (end > d.End)
+                    steps.Add(() =>
                     {
-                        // A longer window has more actions to create; a finished job goes back to running.
-                        store.SetJob(id, "materialized", 0);
-                        if (job.Status is "SUCCEEDED" or "DONEWITHERROR")
+                        store.SetJob(id, "end_override", CoordinatorStore.F(end));
+                        if (end > d.End)
                         {
-                            store.SetJob(id, "status", job.Status == "SUCCEEDED" ? "RUNNING" : "RUNNINGWITHERROR");
+                            // A longer window has more actions to create; a finished job goes back to running.
+                            store.SetJob(id, "materialized", 0);
+                            if (job.Status is "SUCCEEDED" or "DONEWITHERROR")
+                            {
+                                store.SetJob(id, "status", job.Status == "SUCCEEDED" ? "RUNNING" : "RUNNINGWITHERROR");
+                            }
                         }
-                    }
-
+                    });
                     break;
                 case "concurrency":
                     if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var c)
@@ -71,10 +80,10 @@ internal sealed class CoordinatorOperations(CoordinatorStore store, TimeProvider
                         throw Invalid($"concurrency [{text}] is not a positive number or -1 (unlimited)");
                     }
 
-                    store.SetJob(id, "concurrency", c);
+                    steps.Add(() => store.SetJob(id, "concurrency", c));
                     break;
                 case "pausetime" when text.Length == 0:
-                    store.SetJob(id, "pause", null);
+                    steps.Add(() => store.SetJob(id, "pause", null));
                     break;
                 case "pausetime":
                     var pause = Time(key, text);
@@ -83,17 +92,21 @@ internal sealed class CoordinatorOperations(CoordinatorStore store, TimeProvider
                         throw Invalid($"pausetime [{text}] is in the past (now {OozieTime.Format(now)})");
                     }
 
-                    store.SetJob(id, "pause", CoordinatorStore.F(pause));
-                    if (lastNominal is { } l && pause <= l)
+                    steps.Add(() =>
                     {
-                        store.DeleteActionsAfter(id, pause);
-                    }
-
+                        store.SetJob(id, "pause", CoordinatorStore.F(pause));
+                        if (lastNominal is { } l && pause <= l)
+                        {
+                            store.DeleteActionsAfter(id, pause);
+                        }
+                    });
                     break;
                 default:
                     throw Invalid($"'{key}' cannot be changed; the keys are endtime, concurrency and pausetime");
             }
         }
+
+        return () => steps.ForEach(step => step());
 
         static DateTimeOffset Time(string key, string text) => OozieTime.TryParse(text, out var t)
             ? t : throw Invalid($"{key} [{text}] is not an Oozie datetime such as 2026-01-01T06:00Z");
@@ -187,13 +200,28 @@ internal sealed class CoordinatorOperations(CoordinatorStore store, TimeProvider
     public async Task<IReadOnlyList<int>> RerunAsync(string id, CoordinatorRerun rerun,
         CancellationToken cancellationToken = default)
     {
+        var selected = PlanRerun(id, rerun);
+        await ApplyRerunAsync(id, selected, rerun, cancellationToken);
+        return [.. selected.Select(a => a.Number)];
+    }
+
+    /// <summary>Whether a coordinator in this status may rerun actions: not PREP, KILLED, FAILED or IGNORED.</summary>
+    public static bool CanRerun(string status) =>
+        status is not ("KILLED" or "FAILED" or "IGNORED") && !status.StartsWith("PREP", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Checks a rerun without changing anything and returns the actions it selects; with <paramref name="allowNone"/>
+    /// a selection that matches no action gives an empty list instead of an error.
+    /// </summary>
+    public IReadOnlyList<CoordActionRecord> PlanRerun(string id, CoordinatorRerun rerun, bool allowNone = false)
+    {
         var job = Get(id);
-        if (job.Status is "KILLED" or "FAILED" or "IGNORED" || job.Status.StartsWith("PREP", StringComparison.Ordinal))
+        if (!CanRerun(job.Status))
         {
             throw new OozieException("E1018", $"Coordinator {id} is {job.Status}; its actions cannot be rerun.");
         }
 
-        var selected = Select(id, rerun.Actions, rerun.Dates);
+        var selected = Select(id, rerun.Actions, rerun.Dates, allowNone);
         foreach (var a in selected)
         {
             if (a.Status is CoordActionStatus.WAITING or CoordActionStatus.READY or CoordActionStatus.SUBMITTED
@@ -203,6 +231,14 @@ internal sealed class CoordinatorOperations(CoordinatorStore store, TimeProvider
             }
         }
 
+        return selected;
+    }
+
+    /// <summary>Reruns the actions <see cref="PlanRerun"/> chose: cleans outputs, puts them back to WAITING.</summary>
+    public async Task ApplyRerunAsync(string id, IReadOnlyList<CoordActionRecord> selected, CoordinatorRerun rerun,
+        CancellationToken cancellationToken = default)
+    {
+        var job = Get(id);
         var d = new CoordinatorService(store, time, fileSystems).Definition(job);
         var materializer = new Materializer(d, time);
         var keep = d.App.Outputs.Where(o => o.NoCleanup).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
@@ -226,11 +262,9 @@ internal sealed class CoordinatorOperations(CoordinatorStore store, TimeProvider
         {
             store.SetJob(id, "status", "RUNNING");
         }
-
-        return [.. selected.Select(a => a.Number)];
     }
 
-    private List<CoordActionRecord> Select(string id, string? numbers, string? dates)
+    private List<CoordActionRecord> Select(string id, string? numbers, string? dates, bool allowNone = false)
     {
         var actions = store.Actions(id);
         var selected = new List<CoordActionRecord>();
@@ -254,7 +288,7 @@ internal sealed class CoordinatorOperations(CoordinatorStore store, TimeProvider
         }
 
         selected = [.. selected.DistinctBy(a => a.Number).OrderBy(a => a.Number)];
-        return selected.Count > 0 ? selected : throw new OozieException("E1018",
+        return selected.Count > 0 || allowNone ? selected : throw new OozieException("E1018",
             $"No actions of {id} match -action/-date [{numbers ?? dates}]; see 'oozie-lite job -info {id}'.");
 
         // "a,b-c" for numbers, "a,b::c" for dates: single values and inclusive ranges.

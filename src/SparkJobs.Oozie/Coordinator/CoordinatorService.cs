@@ -183,7 +183,7 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
             }
             catch (OozieException e)
             {
-                store.SetAction(job.Id, action.Number, CoordActionStatus.FAILED);
+                store.SetAction(job.Id, action.Number, CoordActionStatus.FAILED, error: (e.ErrorCode, e.Message));
                 store.Jobs.AppendLog(job.Id, $"{action.Id} FAILED [{e.ErrorCode}] {e.Message}");
             }
         }
@@ -259,7 +259,11 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
             };
             if (status != CoordActionStatus.RUNNING)
             {
-                store.SetAction(action.JobId, action.Number, status);
+                // A failed or killed action carries the error of the workflow node that ended it, as in Oozie.
+                var failed = status == CoordActionStatus.SUCCEEDED ? null
+                    : store.Jobs.GetActions(action.WorkflowId!).LastOrDefault(a => a.ErrorCode is not null);
+                store.SetAction(action.JobId, action.Number, status,
+                    error: failed is null ? null : (failed.ErrorCode!, failed.ErrorMessage ?? string.Empty));
             }
             else if (!_running.ContainsKey(action.WorkflowId!))
             {

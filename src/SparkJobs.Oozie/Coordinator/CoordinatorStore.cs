@@ -23,7 +23,8 @@ internal sealed record CoordActionRecord(
     string JobId, int Number, DateTimeOffset NominalTime, DateTimeOffset Created, CoordActionStatus Status,
     string? WorkflowId, IReadOnlyList<DataInInstances> DataIn,
     IReadOnlyList<KeyValuePair<string, IReadOnlyList<string>>> DataOut,
-    IReadOnlyDictionary<string, IReadOnlyList<string>>? ResolvedIn, bool RerunFailed = false)
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? ResolvedIn, DateTimeOffset LastModified,
+    string? ErrorCode = null, string? ErrorMessage = null, bool RerunFailed = false)
 {
     /// <summary>Gets the action id, <c>&lt;coordId&gt;@&lt;n&gt;</c>.</summary>
     public string Id => $"{JobId}@{Number}";
@@ -61,13 +62,12 @@ internal sealed class CoordinatorStore
                 coord_id TEXT, critical INTEGER NOT NULL, enabled INTEGER NOT NULL, PRIMARY KEY (bundle_id, name));
             """);
 
-        // Stores written before coordinator reruns lack the rerun flag; add it in place.
-        using var columns = Cmd(c, null, "SELECT COUNT(*) FROM pragma_table_info('coord_actions') " +
-            "WHERE name = 'rerun_failed'");
-        if (Convert.ToInt64(columns.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
-        {
-            Exec(c, null, "ALTER TABLE coord_actions ADD COLUMN rerun_failed INTEGER NOT NULL DEFAULT 0");
-        }
+        // Stores written by earlier versions lack the later columns; add them in place.
+        AddColumn(c, "coord_actions", "rerun_failed", "INTEGER NOT NULL DEFAULT 0");
+        AddColumn(c, "coord_actions", "error_code", "TEXT");
+        AddColumn(c, "coord_actions", "error_message", "TEXT");
+        AddColumn(c, "bundle_jobs", "pause", "TEXT");
+        AddColumn(c, "bundle_jobs", "end_time", "TEXT");
     }
 
     public JobStore Jobs { get; }
@@ -155,6 +155,7 @@ internal sealed class CoordinatorStore
                 JsonSerializer.Deserialize<List<KeyValuePair<string, IReadOnlyList<string>>>>(S(r, "data_out")!)!,
                 S(r, "resolved_in") is { } resolved
                     ? JsonSerializer.Deserialize<Dictionary<string, IReadOnlyList<string>>>(resolved) : null,
+                T(r, "last_modified")!.Value, S(r, "error_code"), S(r, "error_message"),
                 r.GetInt32(r.GetOrdinal("rerun_failed")) != 0));
         }
 
@@ -162,16 +163,20 @@ internal sealed class CoordinatorStore
     }
 
     public void SetAction(string jobId, int number, CoordActionStatus status, string? workflowId = null,
-        IReadOnlyDictionary<string, IReadOnlyList<string>>? resolvedIn = null)
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? resolvedIn = null,
+        (string Code, string Message)? error = null)
     {
         using var c = Connect();
         Exec(c, null,
             """
             UPDATE coord_actions SET status = $s, workflow_id = COALESCE($wf, workflow_id),
-                resolved_in = COALESCE($in, resolved_in), last_modified = $now WHERE job_id = $job AND number = $n
+                resolved_in = COALESCE($in, resolved_in), error_code = COALESCE($code, error_code),
+                error_message = COALESCE($message, error_message), last_modified = $now
+            WHERE job_id = $job AND number = $n
             """,
             ("$s", status.ToString()), ("$wf", workflowId),
             ("$in", resolvedIn is null ? null : JsonSerializer.Serialize(resolvedIn)),
+            ("$code", error?.Code), ("$message", error?.Message),
             ("$now", F(_time.GetUtcNow())), ("$job", jobId), ("$n", number));
     }
 
@@ -182,7 +187,8 @@ internal sealed class CoordinatorStore
         Exec(c, null,
             """
             UPDATE coord_actions SET status = 'WAITING', resolved_in = NULL, data_in = COALESCE($in, data_in),
-                rerun_failed = $failed, created = $now, last_modified = $now WHERE job_id = $job AND number = $n
+                rerun_failed = $failed, error_code = NULL, error_message = NULL, created = $now, last_modified = $now
+            WHERE job_id = $job AND number = $n
             """,
             ("$in", dataIn is null ? null : JsonSerializer.Serialize(dataIn)), ("$failed", rerunFailed ? 1 : 0),
             ("$now", F(_time.GetUtcNow())), ("$job", jobId), ("$n", number));
@@ -203,6 +209,16 @@ internal sealed class CoordinatorStore
             WHERE id = $job
             """, ("$job", jobId));
         tx.Commit();
+    }
+
+    private static void AddColumn(SqliteConnection c, string table, string column, string definition)
+    {
+        using var columns = Cmd(c, null, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = $c",
+            ("$c", column));
+        if (Convert.ToInt64(columns.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+        {
+            Exec(c, null, $"ALTER TABLE {table} ADD COLUMN {column} {definition}");
+        }
     }
 
     internal SqliteConnection Connect()
