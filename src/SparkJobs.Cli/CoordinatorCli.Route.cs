@@ -96,6 +96,13 @@ internal sealed partial class CoordinatorCli
 
         var coordinators = args.Options.GetValueOrDefault("coordinator");
         var dates = args.Options.GetValueOrDefault("date");
+        if (coordinators is null && dates is null)
+        {
+            // Oozie's CLI asks for one of them, and its server reruns nothing without them.
+            throw new UsageException("-rerun of a bundle needs -coordinator <names or ids> or -date <from>::<to> " +
+                "(or both); to rerun every coordinator over its whole window, name them all with -coordinator.");
+        }
+
         var result = await bundles.RerunAsync(id, new BundleRerun(coordinators, dates, args.Has("refresh"),
             args.Has("nocleanup")));
         var range = dates is null ? "their whole windows" : $"date ranges [{dates}]";

@@ -158,6 +158,7 @@ public sealed class InfoCliTests : IDisposable
 
         var (_, info, _) = await RunAsync("job", "-info", id);
         var (actionCode, _, _) = await Usage("job", "-rerun", id, "-action", "1");
+        var (bareCode, _, bareError) = await Usage("job", "-rerun", id);
         var (_, rerun, _) = await RunAsync("job", "-rerun", id, "-coordinator", "daily", "-date",
             "2026-01-01T06:00Z");
         var (_, changed, _) = await RunAsync("job", "-change", id, "-value", "pausetime=2026-01-20T00:00Z");
@@ -172,6 +173,8 @@ public sealed class InfoCliTests : IDisposable
         Assert.Matches($@"^{coordId}\s+SUCCEEDED\s+1\s+DAY\s+2026-01-01 06:00 GMT\s+-\s+daily$", lines[9]);
         Assert.Matches(@"^-\s+DISABLED\s+-\s+-\s+-\s+-\s+later$", lines[11]);
         Assert.Equal(2, actionCode);
+        Assert.Equal(2, bareCode);
+        Assert.Contains("-coordinator", bareError, StringComparison.Ordinal);
         Assert.Contains($"Coordinators [daily] of bundle {id} are scheduled to rerun", rerun, StringComparison.Ordinal);
         Assert.Contains($"Rerun daily: {coordId}@1", rerun, StringComparison.Ordinal);
         Assert.Contains("Skipped later: it is disabled (enabled=\"false\")", changed, StringComparison.Ordinal);
