@@ -32,14 +32,21 @@ internal sealed partial class OozieApi
             case "log":
                 return Task.FromResult(Results.Text(Log(job), "text/plain;charset=UTF-8", Encoding.UTF8));
             case "graph":
+                // Oozie answers PNG by default; this server draws SVG (which browsers and Hue show as an
+                // image) unless format=dot asks for the Graphviz text.
                 var format = query["format"].ToString();
-                if (format is not ("" or "dot"))
+                if (format is not ("" or "svg" or "dot"))
                 {
                     throw new OozieException("E0302", $"Invalid parameter [format={format}]; this server draws "
-                        + "graphs as format=dot.");
+                        + "graphs as format=svg (the default) or format=dot.");
                 }
 
-                return Task.FromResult(Results.Text(Graph(job), "text/plain;charset=UTF-8", Encoding.UTF8));
+                var (app, _) = WorkflowLoader.Check(job.Definition, job.AppPath, validateForkJoin: false);
+                var graph = new WorkflowGraph(job.AppName, app, Store.GetActions(job.Id),
+                    string.Equals(query["show-kill"], "true", StringComparison.OrdinalIgnoreCase));
+                return Task.FromResult(format == "dot"
+                    ? Results.Text(graph.ToDot(), "text/plain;charset=UTF-8", Encoding.UTF8)
+                    : Results.Text(graph.ToSvg(), "image/svg+xml;charset=UTF-8", Encoding.UTF8));
             default:
                 throw new OozieException("E0302", $"Invalid parameter [show={show}]; use info, definition, log, "
                     + "status or graph.");
@@ -64,38 +71,6 @@ internal sealed partial class OozieApi
 
         return text.ToString();
     }
-
-    private string Graph(WorkflowJobRecord job)
-    {
-        var (app, _) = WorkflowLoader.Check(job.Definition, job.AppPath, validateForkJoin: false);
-        var statuses = Store.GetActions(job.Id).GroupBy(a => a.Name, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Last().Status, StringComparer.Ordinal);
-        var dot = new StringBuilder();
-        dot.Append(CultureInfo.InvariantCulture, $"digraph \"{Escape(job.AppName)}\" {{\n");
-        foreach (var node in app?.Nodes ?? [])
-        {
-            var color = statuses.GetValueOrDefault(node.Name) switch
-            {
-                ActionStatus.OK => "green",
-                ActionStatus.ERROR or ActionStatus.FAILED or ActionStatus.KILLED => "red",
-                ActionStatus.RUNNING => "yellow",
-                _ => "white",
-            };
-            dot.Append(CultureInfo.InvariantCulture,
-                $"  \"{Escape(node.Name)}\" [label=\"{Escape(node.Name)}\\n{node.TypeName}\", style=filled, "
-                + $"fillcolor={color}];\n");
-            foreach (var transition in node.Transitions)
-            {
-                dot.Append(CultureInfo.InvariantCulture,
-                    $"  \"{Escape(node.Name)}\" -> \"{Escape(transition.To)}\" [label=\"{transition.Kind}\"];\n");
-            }
-        }
-
-        return dot.Append("}\n").ToString();
-    }
-
-    private static string Escape(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 
     private async Task<IResult> Manage(HttpContext context, string id)
     {

@@ -228,4 +228,35 @@ public sealed partial class ServerApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, v1.StatusCode);
         Assert.Equal("E0420", bad.Headers.GetValues("oozie-error-code").Single());
     }
+
+    [Fact]
+    public async Task Graph_is_an_svg_image_coloured_by_status_and_hides_kill_nodes_unless_asked()
+    {
+        var app = WriteApp(_dir, "drawn", "true");
+        using var submit = await _http.PostAsync(Base + "/v2/jobs?action=start",
+            Configuration(("oozie.wf.application.path", app)));
+        var id = JsonDocument.Parse(await submit.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString();
+        Assert.Equal("SUCCEEDED", await ServerEndToEndTests.WaitForFinalAsync(_http, Base, id!));
+
+        using var reply = await _http.GetAsync(Base + $"/v2/job/{id}?show=graph");
+        var svg = System.Xml.Linq.XDocument.Parse(await reply.Content.ReadAsStringAsync());
+        var withKill = System.Xml.Linq.XDocument.Parse(
+            await _http.GetStringAsync(Base + $"/v2/job/{id}?show=graph&show-kill=true"));
+        var dot = await _http.GetStringAsync(Base + $"/v2/job/{id}?show=graph&format=dot");
+        using var png = await _http.GetAsync(Base + $"/v2/job/{id}?show=graph&format=png");
+
+        System.Xml.Linq.XNamespace ns = "http://www.w3.org/2000/svg";
+        Assert.Equal("image/svg+xml", reply.Content.Headers.ContentType!.MediaType);
+        var groups = svg.Root!.Elements(ns + "g").ToDictionary(g => (string)g.Attribute("id")!);
+        Assert.Equal([":start:", "end", "step"], groups.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("#c8e6c9", (string)groups["step"].Element(ns + "rect")!.Attribute("fill")!);
+        Assert.Equal(2, svg.Root.Elements(ns + "line").Count());
+        Assert.Contains(withKill.Root!.Elements(ns + "g"), g => (string)g.Attribute("id")! == "fail");
+        var rows = groups.ToDictionary(g => g.Key, g => double.Parse((string)g.Value.Element(ns + "rect")!.Attribute("y")!,
+            System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(rows[":start:"] < rows["step"] && rows["step"] < rows["end"]);
+        Assert.DoesNotContain("fail", dot, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, png.StatusCode);
+        Assert.Equal("E0302", png.Headers.GetValues("oozie-error-code").Single());
+    }
 }

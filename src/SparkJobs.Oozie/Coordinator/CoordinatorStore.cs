@@ -225,7 +225,7 @@ internal sealed class CoordinatorStore
     {
         var c = new SqliteConnection(_connectionString);
         c.Open();
-        Exec(c, null, "PRAGMA busy_timeout = 10000");
+        Exec(c, null, JobStore.StorePragmas);
         return c;
     }
 

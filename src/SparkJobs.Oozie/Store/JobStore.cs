@@ -369,15 +369,20 @@ public sealed class JobStore
         return list;
     }
 
+    /// <summary>The per-connection settings every store connection uses.</summary>
+    internal const string StorePragmas = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL";
+
     private SqliteConnection Connect()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
 
         // Several processes share the file: wait for a writer instead of failing with SQLITE_BUSY. A pooled
-        // connection keeps the setting; setting it again on every checkout costs one in-memory statement.
+        // connection keeps the settings; setting them again on every checkout costs in-memory statements only.
+        // With WAL, synchronous=NORMAL keeps every commit across a killed process (what recovery relies on)
+        // and skips the fsync per commit that FULL costs; only a power loss may drop the latest commits.
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 10000";
+        pragma.CommandText = StorePragmas;
         pragma.ExecuteNonQuery();
         return connection;
     }
