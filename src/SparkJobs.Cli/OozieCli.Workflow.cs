@@ -92,7 +92,7 @@ internal sealed partial class OozieCli
         }
     }
 
-    private static TimeSpan Minutes(CliArguments args, string option, double fallback)
+    internal static TimeSpan Minutes(CliArguments args, string option, double fallback)
     {
         var text = args.Options.GetValueOrDefault(option);
         if (text is null)

@@ -38,7 +38,7 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
         if (!string.IsNullOrWhiteSpace(url) && parsed.Command is ("job" or "jobs" or "admin" or "validate"))
         {
             // A negative result means the server cannot validate, so the file is checked here.
-            var remote = await new RemoteCli(stdout, stderr, url!).RunAsync(parsed);
+            var remote = await new RemoteCli(stdout, stderr, url!, time).RunAsync(parsed);
             if (remote >= 0)
             {
                 return remote;

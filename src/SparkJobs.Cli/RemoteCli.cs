@@ -11,11 +11,12 @@ using SparkJobs.Oozie.Engine;
 namespace SparkJobs.Cli;
 
 /// <summary>The oozie-lite commands against an Oozie server's Web Services API (v2, else v1).</summary>
-internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url)
+internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url, TimeProvider time)
 {
     private const string HeaderPrefix = "header:";
     private static readonly string Ruler = new('-', 132);
     private static readonly string[] Operations = ["start", "suspend", "resume", "kill"];
+    private static readonly string[] PagingOptions = ["offset", "len"];
     private readonly string _base = url.TrimEnd('/');
     private readonly bool _debug = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OOZIE_DEBUG"));
     private string _version = string.Empty;
@@ -179,9 +180,19 @@ internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url
 
         if (args.Options.GetValueOrDefault("info") is { } infoId)
         {
-            using var doc = JsonDocument.Parse(await SendAsync(http, HttpMethod.Get, Show(infoId, "info"), null));
-            PrintInfo(doc.RootElement);
+            var paging = string.Concat(PagingOptions
+                .Select(o => (Name: o, Value: args.Options.GetValueOrDefault(o)))
+                .Where(o => o.Value is not null)
+                .Select(o => $"&{o.Name}={Uri.EscapeDataString(o.Value!)}"));
+            using var doc = JsonDocument.Parse(await SendAsync(http, HttpMethod.Get, Show(infoId, "info") + paging,
+                null));
+            PrintInfo(doc.RootElement, args.Has("verbose"));
             return ExitCodes.Success;
+        }
+
+        if (args.Options.GetValueOrDefault("poll") is { } pollId)
+        {
+            return await PollAsync(http, pollId, args);
         }
 
         foreach (var show in new[] { "log", "definition" })
@@ -243,7 +254,41 @@ internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url
             : text;
     }
 
-    private void PrintInfo(JsonElement job)
+    // Like the local -poll: one line per status change (every poll with -verbose) until a final status.
+    private async Task<int> PollAsync(HttpClient http, string id, CliArguments args)
+    {
+        var interval = OozieCli.Minutes(args, "interval", 5);
+        var timeout = OozieCli.Minutes(args, "timeout", 30);
+        var deadline = time.GetUtcNow() + timeout;
+        string? last = null;
+        while (true)
+        {
+            using var doc = JsonDocument.Parse(await SendAsync(http, HttpMethod.Get, Show(id, "status"), null));
+            var status = Text(doc.RootElement, "status");
+            if (status != last || args.Has("verbose"))
+            {
+                stdout.WriteLine($"{id} : {status}");
+                stdout.Flush();
+                last = status;
+            }
+
+            if (status is "SUCCEEDED" or "KILLED" or "FAILED" or "DONEWITHERROR")
+            {
+                return status == "SUCCEEDED" ? ExitCodes.Success : ExitCodes.Failure;
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                stderr.WriteLine($"Job {id} is still {status} after {timeout.TotalMinutes} min (-timeout); " +
+                    "poll again or raise -timeout.");
+                return ExitCodes.Failure;
+            }
+
+            await Task.Delay(interval, time);
+        }
+    }
+
+    private void PrintInfo(JsonElement job, bool verbose)
     {
         stdout.WriteLine($"Job ID : {Text(job, "id")}");
         stdout.WriteLine(Ruler);
@@ -261,18 +306,33 @@ internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url
         stdout.WriteLine();
         stdout.WriteLine("Actions");
         stdout.WriteLine(Ruler);
-        stdout.WriteLine(Row("ID", "Status", "Ext ID", "Ext Status", "Err Code"));
+        stdout.WriteLine(verbose ? VerboseHeader : Row("ID", "Status", "Ext ID", "Ext Status", "Err Code"));
         stdout.WriteLine(Ruler);
         if (job.TryGetProperty("actions", out var actions) && actions.ValueKind == JsonValueKind.Array)
         {
             foreach (var a in actions.EnumerateArray())
             {
-                stdout.WriteLine(Row(Text(a, "id"), Text(a, "status"), Text(a, "externalId"),
-                    Text(a, "externalStatus"), Text(a, "errorCode")));
+                stdout.WriteLine(verbose
+                    ? string.Join('\t', VerboseFields.Select(f => f.EndsWith("Time", StringComparison.Ordinal)
+                        ? Date(a, f)
+                        : Text(a, f)))
+                    : Row(Text(a, "id"), Text(a, "status"), Text(a, "externalId"), Text(a, "externalStatus"),
+                        Text(a, "errorCode")));
                 stdout.WriteLine(Ruler);
             }
         }
     }
+
+    // The local -verbose columns, from the action JSON fields that carry them.
+    private static readonly string[] VerboseFields =
+    [
+        "id", "consoleUrl", "errorCode", "errorMessage", "externalId", "externalStatus", "name", "retries",
+        "trackerUri", "type", "startTime", "status", "endTime", "transition",
+    ];
+
+    private static readonly string VerboseHeader = string.Join('\t', "ID", "Console URL", "Error Code",
+        "Error Message", "External ID", "External Status", "Name", "Retries", "Tracker URI", "Type", "Started",
+        "Status", "Ended", "Transition");
 
     private static string Row(string id, string status, string extId, string extStatus, string code) =>
         $"{id,-78}{status,-10}{extId,-23}{extStatus,-11}{code,-10}".TrimEnd();

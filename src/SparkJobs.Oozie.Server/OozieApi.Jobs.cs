@@ -23,8 +23,11 @@ internal sealed partial class OozieApi
         switch (show is "" ? "info" : show)
         {
             case "info":
+                // offset (1-based) and len page the actions, as Oozie's job servlet does.
                 var zone = OozieJson.Zone(query["timezone"]);
-                return Json(OozieJson.Job(job, Store.GetActions(id), zone, ConsoleBase(context)));
+                var actions = Store.GetActions(id).Skip(Number(query["offset"], "offset", 1) - 1)
+                    .Take(Number(query["len"], "len", int.MaxValue)).ToList();
+                return Json(OozieJson.Job(job, actions, zone, ConsoleBase(context)));
             case "status":
                 return Json(new JsonObject { ["status"] = job.Status.ToString() });
             case "definition":

@@ -57,6 +57,30 @@ public sealed class ServerEndToEndTests
     }
 
     [Fact]
+    public async Task Remote_poll_waits_for_the_final_status_and_info_pages_the_actions()
+    {
+        using var dir = new TempDir();
+        var app = ServerApiTests.WriteApp(dir, "polled", "sleep 0.3");
+        var config = dir.Write("job.properties", $"oozie.wf.application.path={app}\n");
+        await using var server = await OozieServer.StartAsync(new OozieServerOptions
+        {
+            Port = 0, AppRoots = [Path.Combine(dir.Path, "apps")], StoreHome = Path.Combine(dir.Path, "store"),
+        }, CancellationToken.None);
+        var url = server.BaseUri.ToString();
+
+        var run = await Cli.RunAsync("job", "-oozie", url, "-run", "-config", config);
+        var id = run.Out.Trim()["job: ".Length..];
+        var poll = await Cli.RunAsync("job", "-oozie", url, "-poll", id, "-interval", "0.002", "-timeout", "1");
+        var page = await Cli.RunAsync("job", "-oozie", url, "-info", id, "-offset", "2", "-len", "1", "-verbose");
+
+        Assert.Equal(0, poll.Code);
+        Assert.EndsWith($"{id} : SUCCEEDED", poll.Out.Trim(), StringComparison.Ordinal);
+        var rows = page.Out.Split('\n').Where(l => l.StartsWith(id + "@", StringComparison.Ordinal)).ToList();
+        var row = Assert.Single(rows).Split('\t');
+        Assert.Equal(($"{id}@step", "step", "shell", "OK"), (row[0], row[6], row[9], row[11]));
+    }
+
+    [Fact]
     public async Task Remote_errors_from_our_server_read_like_local_ones()
     {
         using var dir = new TempDir();
