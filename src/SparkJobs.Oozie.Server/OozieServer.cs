@@ -18,12 +18,15 @@ public sealed class OozieServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly JobRunner _runner;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _recovery;
 
-    private OozieServer(WebApplication app, JobRunner runner, Uri baseUri)
+    private OozieServer(WebApplication app, JobRunner runner, Uri baseUri, OozieServerOptions options)
     {
         _app = app;
         _runner = runner;
         BaseUri = baseUri;
+        _recovery = RecoverPeriodicallyAsync(options.RecoveryInterval, options.Time, _stopping.Token);
     }
 
     /// <summary>Gets the base URL, ending in <c>/oozie</c>.</summary>
@@ -75,12 +78,32 @@ public sealed class OozieServer : IAsyncDisposable
             host = "127.0.0.1";
         }
 
-        return new OozieServer(app, runner, new Uri($"http://{host}:{port}/oozie"));
+        return new OozieServer(app, runner, new Uri($"http://{host}:{port}/oozie"), options);
+    }
+
+    // A job whose oozie-lite process dies while this server runs is taken over at the next scan.
+    private async Task RecoverPeriodicallyAsync(TimeSpan interval, TimeProvider time, CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                _runner.RecoverInterrupted();
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The server is stopping.
+        }
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
+        await _recovery;
+        _stopping.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         await _runner.DisposeAsync();

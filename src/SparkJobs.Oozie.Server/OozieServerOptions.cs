@@ -23,6 +23,9 @@ public sealed record OozieServerOptions
     /// <summary>Gets the job store directory.</summary>
     public string StoreHome { get; init; } = Store.JobStore.DefaultHome();
 
+    /// <summary>Gets how often the server looks for jobs whose oozie-lite process died, to finish them.</summary>
+    public TimeSpan RecoveryInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Gets the clock.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -61,6 +64,12 @@ public sealed record OozieServerOptions
             throw new OozieServerConfigurationException(
                 $"-bind {Bind} would expose the server beyond this machine without authentication; " +
                 $"set {TokenVariable} or pass -credential-file FILE, or bind to 127.0.0.1.");
+        }
+
+        if (RecoveryInterval <= TimeSpan.Zero)
+        {
+            throw new OozieServerConfigurationException(
+                $"The recovery interval {RecoveryInterval} must be positive.");
         }
 
         if (Port is < 0 or > 65535)
