@@ -23,17 +23,7 @@ public sealed class ServerRecoveryTests
             {
                 Port = 0, AppRoots = [dir.Path], StoreHome = home,
             }, CancellationToken.None);
-            var store = JobStore.Open(home, TimeProvider.System);
-            await WaitUntilAsync(
-                () => store.GetLog(id).Any(l => l.Contains("a was RUNNING", StringComparison.Ordinal)));
-            File.WriteAllText(gate, string.Empty);
-            using var http = new HttpClient();
-
-            var status = await ServerEndToEndTests.WaitForFinalAsync(http, server.BaseUri.ToString(), id);
-
-            Assert.Equal("SUCCEEDED", status);
-            Assert.Single(File.ReadAllLines(Path.Combine(markers, "a.started")));
-            Assert.Single(File.ReadAllLines(Path.Combine(markers, "b.started")));
+            var store = await ReleaseAndFinishAsync(server, home, id, markers, gate);
             Assert.Single(store.GetLog(id), l => l.Contains("Resuming interrupted job", StringComparison.Ordinal));
         }
         finally
@@ -58,22 +48,29 @@ public sealed class ServerRecoveryTests
                 Port = 0, AppRoots = [dir.Path], StoreHome = home, RecoveryInterval = TimeSpan.FromMilliseconds(100),
             }, CancellationToken.None);
             var id = await RunAndKillAsync(dir, markers, home);
-            var store = JobStore.Open(home, TimeProvider.System);
-            await WaitUntilAsync(
-                () => store.GetLog(id).Any(l => l.Contains("a was RUNNING", StringComparison.Ordinal)));
-            File.WriteAllText(gate, string.Empty);
-            using var http = new HttpClient();
-
-            var status = await ServerEndToEndTests.WaitForFinalAsync(http, server.BaseUri.ToString(), id);
-
-            Assert.Equal("SUCCEEDED", status);
-            Assert.Single(File.ReadAllLines(Path.Combine(markers, "a.started")));
-            Assert.Single(File.ReadAllLines(Path.Combine(markers, "b.started")));
+            await ReleaseAndFinishAsync(server, home, id, markers, gate);
         }
         finally
         {
             File.WriteAllText(gate, string.Empty);
         }
+    }
+
+    // Once the server has reattached to action a, lets a finish and checks that each action ran exactly once.
+    private static async Task<JobStore> ReleaseAndFinishAsync(
+        OozieServer server, string home, string id, string markers, string gate)
+    {
+        var store = JobStore.Open(home, TimeProvider.System);
+        await WaitUntilAsync(() => store.GetLog(id).Any(l => l.Contains("a was RUNNING", StringComparison.Ordinal)));
+        File.WriteAllText(gate, string.Empty);
+        using var http = new HttpClient();
+
+        var status = await ServerEndToEndTests.WaitForFinalAsync(http, server.BaseUri.ToString(), id);
+
+        Assert.Equal("SUCCEEDED", status);
+        Assert.Single(File.ReadAllLines(Path.Combine(markers, "a.started")));
+        Assert.Single(File.ReadAllLines(Path.Combine(markers, "b.started")));
+        return store;
     }
 
     // Action a waits for its gate (at most 30 s, so nothing outlives a failed test for long); b marks that it ran.
