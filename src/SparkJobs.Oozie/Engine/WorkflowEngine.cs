@@ -662,6 +662,8 @@ public sealed class WorkflowEngine
                     NewWorkingDirectory(workDir);
                 }
 
+                // An action starts when it gets a slot: time spent queued behind other fork paths is not its own.
+                await _slots.WaitAsync(cancellationToken);
                 var started = resumed?.StartTime ?? Now;
                 var record = resumed ?? new WorkflowActionRecord(id, _job.Id, node.Name, node.TypeName,
                     ActionStatus.RUNNING)
@@ -670,7 +672,6 @@ public sealed class WorkflowEngine
                     Retries = retries,
                     LogPath = logPath,
                 };
-                await _slots.WaitAsync(cancellationToken);
                 var clock = Stopwatch.StartNew();
                 ActionOutcome outcome;
                 try
