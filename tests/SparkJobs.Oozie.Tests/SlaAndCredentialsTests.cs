@@ -284,6 +284,59 @@ public sealed class SlaAndCredentialsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_deadline_that_passes_while_the_job_runs_is_mailed_at_once_and_only_once()
+    {
+        using var server = Configuration.Configure().WithAddress(IPAddress.Loopback).WithRandomPort().Build();
+        var gate = Path.Combine(_dir.Path, "gate");
+        var wait = $"i=0; while [ ! -e {gate} ] &amp;&amp; [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done";
+        _dir.Write("app/workflow.xml", Workflow(ShellAction(command: wait), sla: SlaInfo("${nominal}",
+            "${10 * MINUTES}", "<sla:alert-events>end_miss</sla:alert-events>" +
+            "<sla:alert-contact>ops@example.test</sla:alert-contact>")));
+        var prepared = await WorkflowLoader.PrepareAsync(new Dictionary<string, string>
+        {
+            [WorkflowLoader.AppPathProperty] = "file://" + Path.Combine(_dir.Path, "app"),
+            ["nominal"] = Nominal(TimeSpan.Zero),
+            ["oozie.email.smtp.host"] = "127.0.0.1",
+            ["oozie.email.smtp.port"] = server.Configuration.Port.ToString(CultureInfo.InvariantCulture),
+        }, new Dictionary<string, string>(), "tester", "job.properties", FileSystems.Default);
+        var store = JobStore.Open(Path.Combine(_dir.Path, "home"), _time);
+        var engine = new WorkflowEngine(store, _time, new EngineOptions
+        {
+            ControlPollInterval = TimeSpan.FromMilliseconds(20),
+        });
+        var id = engine.Submit(prepared);
+        try
+        {
+            var run = engine.RunAsync(id, TestContext.Current.CancellationToken);
+            await Until(() => store.GetActions(id).Any(a => a.Name == "a" && a.Status == ActionStatus.RUNNING));
+            Assert.Empty(server.ReceivedEmail);
+
+            _time.Advance(TimeSpan.FromMinutes(11));
+            await Until(() => server.ReceivedEmail.Length == 1);
+            Assert.Equal(JobStatus.RUNNING, store.GetJob(id)!.Status);
+            File.WriteAllText(gate, string.Empty);
+
+            Assert.Equal(JobStatus.SUCCEEDED, await run);
+            var mail = Assert.Single(server.ReceivedEmail);
+            Assert.Contains("END_MISS", mail.Headers["Subject"], StringComparison.Ordinal);
+            Assert.Contains(store.GetLog(id), l => l.Contains($"SLA MISS for {id}: END_MISS", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.WriteAllText(gate, string.Empty);
+        }
+
+        static async Task Until(Func<bool> condition)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            while (!condition())
+            {
+                await Task.Delay(20, timeout.Token);
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_met_sla_mails_nothing()
     {
         using var server = Configuration.Configure().WithAddress(IPAddress.Loopback).WithRandomPort().Build();

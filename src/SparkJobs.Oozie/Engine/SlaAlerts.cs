@@ -6,34 +6,59 @@ using SparkJobs.Oozie.Store;
 namespace SparkJobs.Oozie.Engine;
 
 /// <summary>
-/// When a job ends, writes how it and its actions fared against their <c>sla:info</c> to the job log, and
-/// mails the misses named in alert-events to alert-contact through the job's SMTP settings. A failure to
-/// mail is logged and never changes the job's outcome.
+/// Reports how a job and its actions fare against their <c>sla:info</c>: while the job runs, each miss
+/// (a start or end deadline passed, max-duration exceeded) is mailed as soon as it is seen; when the job
+/// ends, every SLA's events are written to the job log and the misses not yet mailed are mailed. Only the
+/// events named in alert-events go to alert-contact, each once (the store records what was sent, so
+/// several processes never mail the same miss twice). A failure to mail is logged and never changes the
+/// job's outcome.
 /// </summary>
 internal sealed class SlaAlerts(JobStore store, TimeProvider time, Action<string> log)
 {
-    public async Task ReportAsync(string jobId)
+    private static readonly string[] Misses = ["START_MISS", "END_MISS", "DURATION_MISS"];
+
+    /// <summary>Mails the misses a running job has reached so far; quiet when there are none.</summary>
+    public Task CheckRunningAsync(string jobId) => ReportAsync(jobId, ended: false);
+
+    /// <summary>Logs every SLA of a job that ended and mails the misses not mailed yet.</summary>
+    public Task ReportEndedAsync(string jobId) => ReportAsync(jobId, ended: true);
+
+    private async Task ReportAsync(string jobId, bool ended)
     {
         var job = store.GetJob(jobId);
-        if (job is null)
+        if (job is null || !job.Definition.Contains(Parsing.WorkflowParser.SlaNamespacePrefix, StringComparison.Ordinal))
         {
             return;
         }
 
         var problems = new List<string>();
         var summaries = SlaCalculator.ForJob(job, store.GetActions(jobId), time.GetUtcNow(), problems);
-        problems.ForEach(log);
+        if (ended)
+        {
+            problems.ForEach(log);
+        }
+
         foreach (var sla in summaries)
         {
-            log($"SLA {sla.SlaStatus} for {sla.Id}: {string.Join(",", sla.EventStatus)} (expected end " +
-                $"{OozieTime.Format(sla.ExpectedEnd)}, actual {(sla.ActualEnd is { } e ? OozieTime.Format(e) : "-")})");
-            var alerts = sla.EventStatus.Where(sla.AlertEvents.Contains).ToList();
-            if (alerts.Count == 0 || sla.AlertContacts.Count == 0)
+            if (ended)
+            {
+                log($"SLA {sla.SlaStatus} for {sla.Id}: {string.Join(",", sla.EventStatus)} (expected end " +
+                    $"{OozieTime.Format(sla.ExpectedEnd)}, actual {(sla.ActualEnd is { } e ? OozieTime.Format(e) : "-")})");
+            }
+
+            if (sla.AlertContacts.Count == 0)
             {
                 continue;
             }
 
-            await MailAsync(job, sla, alerts);
+            var alerts = sla.EventStatus
+                .Where(e => Misses.Contains(e) && sla.AlertEvents.Contains(e))
+                .Where(e => store.TryRecordSlaAlert(sla.Id, e))
+                .ToList();
+            if (alerts.Count > 0)
+            {
+                await MailAsync(job, sla, alerts);
+            }
         }
     }
 
@@ -79,7 +104,7 @@ internal sealed class SlaAlerts(JobStore store, TimeProvider time, Action<string
             }
 
             await smtp.SendAsync(message, CancellationToken.None);
-            log($"SLA alert for {sla.Id} mailed to {string.Join(",", sla.AlertContacts)}");
+            log($"SLA {string.Join(",", alerts)} alert for {sla.Id} mailed to {string.Join(",", sla.AlertContacts)}");
         }
         catch (Exception e) when (e is SmtpException or FormatException or InvalidOperationException)
         {

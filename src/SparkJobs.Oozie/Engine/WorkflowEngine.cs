@@ -20,6 +20,9 @@ public sealed record EngineOptions
     /// <summary>Gets how often a running job checks the store for -kill and -suspend from other processes.</summary>
     public TimeSpan ControlPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Gets how often a running job checks its SLA deadlines (on the engine's clock).</summary>
+    public TimeSpan SlaCheckInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Gets the file systems that paths resolve through.</summary>
     public FileSystems FileSystems { get; init; } = FileSystems.Default;
 }
@@ -180,7 +183,7 @@ public sealed class WorkflowEngine
 
         _store.FinishRun(jobId, status);
         Log(jobId, $"Job {jobId} {status}");
-        await new SlaAlerts(_store, _time, line => Log(jobId, line)).ReportAsync(jobId);
+        await new SlaAlerts(_store, _time, line => Log(jobId, line)).ReportEndedAsync(jobId);
         return status;
     }
 
@@ -408,13 +411,22 @@ public sealed class WorkflowEngine
         }
 
         // Another process changes the job's status in the store to kill or suspend it; this run follows.
+        // The same loop mails SLA misses as their deadlines pass.
         private async Task WatchStoreAsync(CancellationTokenSource kill, CancellationToken stop)
         {
+            var alerts = new SlaAlerts(Store, _engine._time, line => _engine.Log(_job.Id, line));
+            var nextSlaCheck = Now;
             try
             {
                 while (!stop.IsCancellationRequested)
                 {
                     await Task.Delay(_engine._options.ControlPollInterval, stop);
+                    if (Now >= nextSlaCheck)
+                    {
+                        nextSlaCheck = Now + _engine._options.SlaCheckInterval;
+                        await alerts.CheckRunningAsync(_job.Id);
+                    }
+
                     var status = Store.GetJob(_job.Id)?.Status;
                     _suspended = status == JobStatus.SUSPENDED;
                     if (status == JobStatus.KILLED)

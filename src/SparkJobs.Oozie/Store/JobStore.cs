@@ -284,6 +284,19 @@ public sealed class JobStore
         return list;
     }
 
+    /// <summary>Records that an SLA event was alerted; false when it already was (by any process).</summary>
+    /// <param name="slaId">The job or action id the SLA belongs to.</param>
+    /// <param name="slaEvent">The event, for example END_MISS.</param>
+    /// <returns>Whether this call recorded it, so the caller is the one to send the alert.</returns>
+    public bool TryRecordSlaAlert(string slaId, string slaEvent)
+    {
+        using var connection = Connect();
+        using var command = Command(connection,
+            "INSERT OR IGNORE INTO sla_alerts (sla_id, event, time) VALUES ($id, $event, $time)",
+            ("$id", slaId), ("$event", slaEvent), ("$time", Format(_time.GetUtcNow())));
+        return command.ExecuteNonQuery() == 1;
+    }
+
     /// <summary>Appends a line to the job log.</summary>
     /// <param name="jobId">The job id.</param>
     /// <param name="line">The line, without a time stamp.</param>
@@ -328,6 +341,8 @@ public sealed class JobStore
                 time TEXT NOT NULL, line TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS actions_job ON actions (job_id);
             CREATE INDEX IF NOT EXISTS job_log_job ON job_log (job_id);
+            CREATE TABLE IF NOT EXISTS sla_alerts (sla_id TEXT NOT NULL, event TEXT NOT NULL, time TEXT NOT NULL,
+                PRIMARY KEY (sla_id, event));
             """);
         // Stores made before these columns existed gain them here.
         AddColumn(connection, "jobs", "runner", "TEXT");
