@@ -260,7 +260,7 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
         stdout.WriteLine($"Started       : {Date(job.Started)}");
         stdout.WriteLine($"Last Modified : {Date(job.LastModified)}");
         stdout.WriteLine($"Ended         : {Date(job.Ended)}");
-        stdout.WriteLine("CoordAction ID: -");
+        stdout.WriteLine($"CoordAction ID: {job.Configuration.GetValueOrDefault("oozie.coord.action.id") ?? "-"}");
         stdout.WriteLine();
         stdout.WriteLine("Actions");
         stdout.WriteLine(Ruler);

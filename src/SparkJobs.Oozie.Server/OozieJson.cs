@@ -62,7 +62,7 @@ internal static class OozieJson
         ["appName"] = job.AppName,
         ["id"] = job.Id,
         ["externalId"] = null,
-        ["parentId"] = null,
+        ["parentId"] = job.Configuration.GetValueOrDefault("oozie.coord.action.id"),
         ["conf"] = ConfigurationXml(job.Configuration),
         ["status"] = job.Status.ToString(),
         ["lastModTime"] = Date(job.LastModified, zone),

@@ -108,6 +108,8 @@ public sealed class InfoCliTests : IDisposable
             @"2026-01-02 06:00 GMT\s+2026-01-03 06:00 GMT$", lines[13]);
         Assert.Matches(@"\sSUCCEEDED\s", lines[15]);
         Assert.Equal(new string('-', 132), lines[16]);
+        var (_, workflowInfo, _) = await RunAsync("job", "-info", actions[1].WorkflowId!);
+        Assert.Contains($"CoordAction ID: {id}@2", workflowInfo, StringComparison.Ordinal);
     }
 
     [Fact]
