@@ -349,4 +349,43 @@ public sealed class ServerCoordinatorApiTests : IAsyncLifetime
             StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_remote_client_prints_the_local_coordinator_and_bundle_tables()
+    {
+        var coord = WriteCoordinator(_dir, "daily", "2020-01-01T00:00Z", Workflow());
+        var app = WriteBundle(_dir, "pipeline", "2020-01-01T00:00Z", coord, "2020-01-03T00:00Z");
+        var bundleId = await SubmitAsync(_http, Base, string.Empty, ("oozie.bundle.application.path", app));
+        await WaitForAsync(_http, Base, bundleId, "SUCCEEDED");
+        var coordId = (await GetJsonAsync($"/v2/job/{bundleId}?show=info")).GetProperty("bundleCoordJobs")[0]
+            .GetProperty("coordJobId").GetString()!;
+
+        var coordInfo = await Cli.RunAsync("job", "-oozie", Base, "-info", coordId);
+        var paged = await Cli.RunAsync("job", "-oozie", Base, "-info", coordId, "-offset", "2", "-len", "1");
+        var verbose = await Cli.RunAsync("job", "-oozie", Base, "-info", coordId, "-verbose");
+        var bundleInfo = await Cli.RunAsync("job", "-oozie", Base, "-info", bundleId);
+        var coordinators = await Cli.RunAsync("jobs", "-oozie", Base, "-jobtype", "coordinator");
+        var bundles = await Cli.RunAsync("jobs", "-oozie", Base, "-jobtype", "bundle");
+
+        Assert.Equal((0, 0, 0, 0), (coordInfo.Code, paged.Code, bundleInfo.Code, coordinators.Code));
+        var lines = coordInfo.Out.ReplaceLineEndings("\n").Split('\n');
+        Assert.Equal($"Job ID : {coordId}", lines[0]);
+        Assert.Equal("Job Name    : daily", lines[2]);
+        Assert.Equal($"App Path    : file://{coord}", lines[3]);
+        Assert.Equal("Status      : SUCCEEDED", lines[4]);
+        Assert.Equal("Start Time  : 2020-01-01 00:00 GMT", lines[5]);
+        Assert.Equal("End Time    : 2020-01-03 00:00 GMT", lines[6]);
+        Assert.Equal("Pause Time  : -", lines[7]);
+        Assert.Equal("Concurrency : 2", lines[8]);
+        Assert.Matches(@"^ID\s+Status\s+Ext ID\s+Err Code\s+Created\s+Nominal Time\s+Last Mod$", lines[10]);
+        Assert.Matches($@"^{coordId}@1\s+SUCCEEDED\s+\S+-W\s+-\s+\d{{4}}-.* GMT\s+2020-01-01 00:00 GMT\s+", lines[11]);
+        Assert.Contains($"{coordId}@2 ", paged.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain($"{coordId}@1 ", paged.Out, StringComparison.Ordinal);
+        Assert.Contains("Missing Dependencies", verbose.Out, StringComparison.Ordinal);
+        Assert.Contains($"{coordId}@1\t1\t", verbose.Out, StringComparison.Ordinal);
+        Assert.Contains("Kickoff time   : 2020-01-01 00:00 GMT", bundleInfo.Out, StringComparison.Ordinal);
+        Assert.Matches($@"(?m)^{coordId}\s+SUCCEEDED\s+1\s+DAY\s+2020-01-01 00:00 GMT\s+-\s+nightly$",
+            bundleInfo.Out);
+        Assert.Matches($@"(?m)^{coordId}\s+daily\s+SUCCEEDED\s+", coordinators.Out);
+        Assert.Matches($@"(?m)^{bundleId}\s+pipeline\s+SUCCEEDED\s+2020-01-01T00:00Z$", bundles.Out);
+    }
 }
