@@ -62,7 +62,7 @@ internal sealed partial class CoordinatorCli
         return ExitCodes.Success;
     }
 
-    /// <summary>Prints a coordinator job and its actions (paged by -offset and -len) as <c>oozie job -info</c> does.</summary>
+    /// <summary>Prints a coordinator job and its actions, paged by -offset and -len, as oozie job -info.</summary>
     public int Info(string id, CliArguments args)
     {
         var store = Store();

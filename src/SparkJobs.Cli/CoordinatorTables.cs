@@ -37,8 +37,8 @@ internal static class CoordinatorTables
     /// action (ID, Status, Ext ID, Err Code, Created, Nominal Time, Last Mod); verbose prints every action field,
     /// tab-separated.
     /// </summary>
-    public static void WriteCoordinator(TextWriter w, CoordinatorJobView job, IEnumerable<CoordinatorActionView> actions,
-        bool verbose)
+    public static void WriteCoordinator(TextWriter w, CoordinatorJobView job,
+        IEnumerable<CoordinatorActionView> actions, bool verbose)
     {
         w.WriteLine($"Job ID : {job.Id}");
         w.WriteLine(OozieCli.Ruler);

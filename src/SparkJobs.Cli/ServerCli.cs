@@ -4,7 +4,7 @@ using SparkJobs.Oozie.Server;
 
 namespace SparkJobs.Cli;
 
-/// <summary><c>oozie-lite server</c>: the Oozie Web Services API with the coordinator scheduler; -once runs one pass.</summary>
+/// <summary><c>oozie-lite server</c>: the Web Services API and coordinator scheduler; -once runs one pass.</summary>
 internal sealed class ServerCli(TextWriter stdout, TextWriter stderr, TimeProvider time)
 {
     /// <summary>Parses the raw arguments, since <c>-app-root</c> may repeat.</summary>

@@ -83,8 +83,8 @@ public sealed class ServerCoordinatorApiTests : IAsyncLifetime
     {
         using var reply = await http.PostAsync(baseUri + "/v2/jobs" + query, ServerApiTests.Configuration(conf));
         var body = await reply.Content.ReadAsStringAsync();
-        Assert.True(reply.StatusCode == HttpStatusCode.Created,
-            $"{reply.StatusCode}: {string.Join(" ", reply.Headers.TryGetValues("oozie-error-message", out var m) ? m : [])}");
+        var error = reply.Headers.TryGetValues("oozie-error-message", out var m) ? string.Join(" ", m) : body;
+        Assert.True(reply.StatusCode == HttpStatusCode.Created, $"{reply.StatusCode}: {error}");
         return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
     }
 

@@ -114,7 +114,7 @@ internal sealed record Frequency(int Value, FrequencyUnit Unit, CronSchedule? Cr
         ? Cron!.Text
         : Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Gets Oozie's time unit name: MINUTE, DAY, MONTH, END_OF_DAY, END_OF_WEEK, END_OF_MONTH or CRON.</summary>
+    /// <summary>Gets Oozie's time unit: MINUTE, DAY, MONTH, END_OF_DAY, END_OF_WEEK, END_OF_MONTH or CRON.</summary>
     public string OozieTimeUnit => Unit switch
     {
         FrequencyUnit.EndOfDay => "END_OF_DAY",
