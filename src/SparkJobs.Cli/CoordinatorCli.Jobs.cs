@@ -62,66 +62,22 @@ internal sealed partial class CoordinatorCli
         return ExitCodes.Success;
     }
 
-    /// <summary>
-    /// Prints a coordinator job and its actions as <c>oozie job -info</c> does: the job's fields, then one row per
-    /// action (ID, Status, Ext ID, Err Code, Created, Nominal Time, Last Mod), paged by -offset and -len; -verbose
-    /// prints every action field, tab-separated.
-    /// </summary>
+    /// <summary>Prints a coordinator job and its actions, paged by -offset and -len, as oozie job -info.</summary>
     public int Info(string id, CliArguments args)
     {
         var store = Store();
         var job = store.GetJob(id) ?? throw new OozieException("E0604",
             $"Job [{id}] does not exist; list jobs with 'oozie-lite jobs -jobtype coordinator'.");
         var d = new CoordinatorService(store, time, FileSystems.Default).Definition(job);
-        var actions = args.Page(store.Actions(id)).ToList();
-        stdout.WriteLine($"Job ID : {job.Id}");
-        stdout.WriteLine(OozieCli.Ruler);
-        stdout.WriteLine($"Job Name    : {job.Name}");
-        stdout.WriteLine($"App Path    : {job.Configuration.GetValueOrDefault(CoordinatorLoader.AppPathProperty)
-            ?? job.File}");
-        stdout.WriteLine($"Status      : {job.Status}");
-        stdout.WriteLine($"Start Time  : {OozieCli.Date(d.Start)}");
-        stdout.WriteLine($"End Time    : {OozieCli.Date(d.End)}");
-        stdout.WriteLine($"Pause Time  : {OozieCli.Date(job.Pause)}");
-        stdout.WriteLine($"Concurrency : {(d.Concurrency == int.MaxValue ? -1 : d.Concurrency)}");
-        stdout.WriteLine(OozieCli.Ruler);
-        if (args.Has("verbose"))
-        {
-            stdout.WriteLine(string.Join('\t', "ID", "Action Number", "Console URL", "Error Code", "Error Message",
-                "External ID", "External Status", "Job ID", "Tracker URI", "Created", "Nominal Time", "Status",
-                "Last Modified", "Missing Dependencies"));
-            stdout.WriteLine(OozieCli.Ruler);
-            foreach (var a in actions)
-            {
-                var external = a.WorkflowId is { } wf ? store.Jobs.GetJob(wf)?.Status.ToString() : null;
-                stdout.WriteLine(string.Join('\t', a.Id, a.Number, "-", a.ErrorCode ?? "-", a.ErrorMessage ?? "-",
-                    a.WorkflowId ?? "-", external ?? "-", a.JobId, "-", OozieCli.Date(a.Created),
-                    OozieCli.Date(a.NominalTime), a.Status, OozieCli.Date(a.LastModified), "-"));
-                stdout.WriteLine(OozieCli.Ruler);
-            }
-
-            return ExitCodes.Success;
-        }
-
-        stdout.WriteLine(ActionRow("ID", "Status", "Ext ID", "Err Code", "Created", "Nominal Time", "Last Mod"));
-        foreach (var a in actions)
-        {
-            stdout.WriteLine(ActionRow(a.Id, a.Status.ToString(), a.WorkflowId ?? "-", a.ErrorCode ?? "-",
-                OozieCli.Date(a.Created), OozieCli.Date(a.NominalTime), OozieCli.Date(a.LastModified)));
-            stdout.WriteLine(OozieCli.Ruler);
-        }
-
+        var view = new CoordinatorJobView(job.Id, job.Name,
+            job.Configuration.GetValueOrDefault(CoordinatorLoader.AppPathProperty) ?? job.File, job.Status, d.Start,
+            d.End, job.Pause, d.Concurrency == int.MaxValue ? -1 : d.Concurrency);
+        var actions = args.Page(store.Actions(id)).Select(a => new CoordinatorActionView(a.Id, a.Number,
+            a.Status.ToString(), a.WorkflowId, a.WorkflowId is { } wf ? store.Jobs.GetJob(wf)?.Status.ToString() : null,
+            a.ErrorCode, a.ErrorMessage, a.JobId, a.Created, a.NominalTime, a.LastModified));
+        CoordinatorTables.WriteCoordinator(stdout, view, actions, args.Has("verbose"));
         return ExitCodes.Success;
     }
-
-    // Oozie's coordinator action columns.
-    private static string ActionRow(string id, string status, string extId, string code, string created,
-        string nominal, string modified) =>
-        Cell(id, 43) + Cell(status, 10) + Cell(extId, 37) + Cell(code, 10) + Cell(created, 21) + Cell(nominal, 21)
-        + modified;
-
-    // Pads to Oozie's column width, keeping one space after a value that fills it (ids with long user names do).
-    private static string Cell(string text, int width) => text.Length < width ? text.PadRight(width) : text + " ";
 
     private CoordinatorStore Store() => new(JobStore.Open(JobStore.DefaultHome(), time), time);
 
@@ -162,13 +118,11 @@ internal sealed partial class CoordinatorCli
     public int ListCoordinators()
     {
         var store = Store();
-        stdout.WriteLine($"{"Job ID",-45}{"App Name",-25}{"Status",-19}{"Created",-19}Next Materialized");
-        foreach (var job in store.ListJobs())
-        {
-            var next = job.Materialized ? "-" : job.LastNominal is { } t ? OozieTime.Format(t) : "-";
-            stdout.WriteLine($"{job.Id,-45}{job.Name,-25}{job.Status,-19}{OozieTime.Format(job.Created),-19}{next}");
-        }
-
+        var service = new CoordinatorService(store, time, FileSystems.Default);
+        CoordinatorTables.WriteCoordinatorList(stdout, store.ListJobs().Select(job => new CoordinatorListView(job.Id,
+            job.Name, job.Status, job.Created, job.Materialized ? null
+                : new Materializer(service.Definition(job), time).NextNominalTime(job.LastActionNumber,
+                    job.LastNominal))));
         return ExitCodes.Success;
     }
 

@@ -132,59 +132,31 @@ internal sealed partial class CoordinatorCli
     {
         var job = bundles.Jobs(id) is [var b] ? b : throw new OozieException("E0604",
             $"Job [{id}] does not exist; list bundles with 'oozie-lite jobs -jobtype bundle'.");
-        stdout.WriteLine($"Job ID : {job.Id}");
-        stdout.WriteLine(OozieCli.Ruler);
-        stdout.WriteLine($"Job Name : {job.Name}");
-        stdout.WriteLine($"App Path : {job.AppPath}");
-        stdout.WriteLine($"Status   : {job.Status}");
-        stdout.WriteLine($"Kickoff time   : {OozieCli.Date(job.KickOff)}");
-        stdout.WriteLine(OozieCli.Ruler);
-        stdout.WriteLine(CoordinatorRow("Job ID", "Status", "Freq", "Unit", "Started", "Next Materialized", "Name"));
-        stdout.WriteLine(OozieCli.Ruler);
         var store = Store();
         var service = new CoordinatorService(store, time, FileSystems.Default);
-        foreach (var c in args.Page(bundles.Coordinators(id)))
+        var rows = args.Page(bundles.Coordinators(id)).Select(c =>
         {
             if (c.CoordinatorId is not { } cid || store.GetJob(cid) is not { } coordinator)
             {
-                stdout.WriteLine(CoordinatorRow("-", c.Enabled ? "PREP" : "DISABLED", "-", "-", "-", "-", c.Name));
-                stdout.WriteLine(OozieCli.Ruler);
-                continue;
+                return new BundleCoordinatorView(null, c.Enabled ? "PREP" : "DISABLED", null, null, null, null,
+                    c.Name);
             }
 
             var d = service.Definition(coordinator);
             var next = coordinator.Materialized ? null
                 : new Materializer(d, time).NextNominalTime(coordinator.LastActionNumber, coordinator.LastNominal);
-            var (freq, unit) = d.Frequency.Unit switch
-            {
-                FrequencyUnit.Cron => (d.Frequency.Cron!.Text, "CRON"),
-                FrequencyUnit.EndOfDay => (Text(d.Frequency.Value), "END_OF_DAY"),
-                FrequencyUnit.EndOfWeek => (Text(d.Frequency.Value), "END_OF_WEEK"),
-                FrequencyUnit.EndOfMonth => (Text(d.Frequency.Value), "END_OF_MONTH"),
-                var u => (Text(d.Frequency.Value), u.ToString().ToUpperInvariant()),
-            };
-            stdout.WriteLine(CoordinatorRow(cid, coordinator.Status, freq, unit, OozieCli.Date(d.Start),
-                OozieCli.Date(next), c.Name));
-            stdout.WriteLine(OozieCli.Ruler);
-        }
-
+            return new BundleCoordinatorView(cid, coordinator.Status, d.Frequency.OozieValue,
+                d.Frequency.OozieTimeUnit, d.Start, next, c.Name);
+        });
+        CoordinatorTables.WriteBundle(stdout, new BundleJobView(job.Id, job.Name, job.AppPath, job.Status,
+            job.KickOff), rows);
         return ExitCodes.Success;
-
-        static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
-
-    private static string CoordinatorRow(string id, string status, string freq, string unit, string started,
-        string next, string name) =>
-        Cell(id, 41) + Cell(status, 15) + Cell(freq, 5) + Cell(unit, 13) + Cell(started, 24) + Cell(next, 24) + name;
 
     private int ListBundles()
     {
-        stdout.WriteLine($"{"Job ID",-45}{"Bundle Name",-25}{"Status",-19}Kickoff");
-        foreach (var b in Bundles().Jobs())
-        {
-            stdout.WriteLine($"{b.Id,-45}{b.Name,-25}{b.Status,-19}{OozieTime.Format(b.KickOff)}");
-        }
-
+        CoordinatorTables.WriteBundleList(stdout,
+            Bundles().Jobs().Select(b => new BundleListView(b.Id, b.Name, b.Status, b.KickOff)));
         return ExitCodes.Success;
     }
 }

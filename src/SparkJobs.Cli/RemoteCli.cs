@@ -245,14 +245,23 @@ internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url
         e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v.ToString() : "-";
 
     // The server sends RFC-822 dates; print them in the local commands' shorter form.
-    private static string Date(JsonElement e, string name)
-    {
-        var text = Text(e, name);
-        return DateTimeOffset.TryParseExact(text.Replace("GMT", "+00:00", StringComparison.Ordinal),
+    private static string Date(JsonElement e, string name) =>
+        DateValue(e, name) is { } t ? OozieCli.Date(t) : Text(e, name);
+
+    private static DateTimeOffset? DateValue(JsonElement e, string name) =>
+        DateTimeOffset.TryParseExact(Text(e, name).Replace("GMT", "+00:00", StringComparison.Ordinal),
             "ddd, dd MMM yyyy HH:mm:ss zzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
-            ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'GMT'", CultureInfo.InvariantCulture)
-            : text;
-    }
+            ? t
+            : null;
+
+    private static string? Value(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v.ToString() : null;
+
+    private static List<JsonElement> Array(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array ? [.. v.EnumerateArray()] : [];
+
+    private static int Number(JsonElement e, string name) =>
+        int.TryParse(Value(e, name), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : 0;
 
     // Like the local -poll: one line per status change (every poll with -verbose) until a final status.
     private async Task<int> PollAsync(HttpClient http, string id, CliArguments args)
@@ -290,6 +299,18 @@ internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url
 
     private void PrintInfo(JsonElement job, bool verbose)
     {
+        if (job.TryGetProperty("coordJobId", out _))
+        {
+            PrintCoordinatorInfo(job, verbose);
+            return;
+        }
+
+        if (job.TryGetProperty("bundleJobId", out _))
+        {
+            PrintBundleInfo(job);
+            return;
+        }
+
         stdout.WriteLine($"Job ID : {Text(job, "id")}");
         stdout.WriteLine(Ruler);
         stdout.WriteLine($"Workflow Name : {Text(job, "appName")}");
@@ -323,6 +344,31 @@ internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url
         }
     }
 
+    // The local coordinator table, from the coordinator job JSON and its actions.
+    private void PrintCoordinatorInfo(JsonElement job, bool verbose)
+    {
+        var view = new CoordinatorJobView(Text(job, "coordJobId"), Text(job, "coordJobName"),
+            Text(job, "coordJobPath"), Text(job, "status"), DateValue(job, "startTime"), DateValue(job, "endTime"),
+            DateValue(job, "pauseTime"), Number(job, "concurrency"));
+        var actions = Array(job, "actions").Select(a => new CoordinatorActionView(Text(a, "id"),
+            Number(a, "actionNumber"), Text(a, "status"), Value(a, "externalId"), Value(a, "externalStatus"),
+            Value(a, "errorCode"), Value(a, "errorMessage"), Text(a, "coordJobId"), DateValue(a, "createdTime"),
+            DateValue(a, "nominalTime"), DateValue(a, "lastModifiedTime"), Value(a, "consoleUrl"),
+            Value(a, "trackerUri"), Value(a, "missingDependencies")));
+        CoordinatorTables.WriteCoordinator(stdout, view, actions, verbose);
+    }
+
+    // The local bundle table; a server lists the coordinators it started under their bundle.xml names.
+    private void PrintBundleInfo(JsonElement job)
+    {
+        var view = new BundleJobView(Text(job, "bundleJobId"), Text(job, "bundleJobName"),
+            Text(job, "bundleJobPath"), Text(job, "status"), DateValue(job, "kickoffTime"));
+        var coordinators = Array(job, "bundleCoordJobs").Select(c => new BundleCoordinatorView(
+            Text(c, "coordJobId"), Text(c, "status"), Value(c, "frequency"), Value(c, "timeUnit"),
+            DateValue(c, "startTime"), DateValue(c, "nextMaterializedTime"), Text(c, "coordJobName")));
+        CoordinatorTables.WriteBundle(stdout, view, coordinators);
+    }
+
     // The local -verbose columns, from the action JSON fields that carry them.
     private static readonly string[] VerboseFields =
     [
@@ -348,7 +394,23 @@ internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url
         }
 
         using var doc = JsonDocument.Parse(await SendAsync(http, HttpMethod.Get, Api(query), null));
-        var key = type is "coordinator" or "coord" ? "coordinatorjobs" : type == "bundle" ? "bundlejobs" : "workflows";
+        if (type is "coordinator" or "coord")
+        {
+            CoordinatorTables.WriteCoordinatorList(stdout, Array(doc.RootElement, "coordinatorjobs").Select(j =>
+                new CoordinatorListView(Text(j, "coordJobId"), Text(j, "coordJobName"), Text(j, "status"),
+                    DateValue(j, "createdTime"), DateValue(j, "nextMaterializedTime"))));
+            return ExitCodes.Success;
+        }
+
+        if (type == "bundle")
+        {
+            CoordinatorTables.WriteBundleList(stdout, Array(doc.RootElement, "bundlejobs").Select(j =>
+                new BundleListView(Text(j, "bundleJobId"), Text(j, "bundleJobName"), Text(j, "status"),
+                    DateValue(j, "kickoffTime"))));
+            return ExitCodes.Success;
+        }
+
+        const string key = "workflows";
         stdout.WriteLine(JobRow("Job ID", "App Name", "Status", "Run", "User", "Group", "Started", "Ended"));
         stdout.WriteLine(Ruler);
         if (doc.RootElement.TryGetProperty(key, out var jobs) && jobs.ValueKind == JsonValueKind.Array)

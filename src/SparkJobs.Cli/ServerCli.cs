@@ -4,7 +4,7 @@ using SparkJobs.Oozie.Server;
 
 namespace SparkJobs.Cli;
 
-/// <summary><c>oozie-lite server</c>: the Oozie Web Services API plus the coordinator scheduler loop.</summary>
+/// <summary><c>oozie-lite server</c>: the Web Services API and coordinator scheduler; -once runs one pass.</summary>
 internal sealed class ServerCli(TextWriter stdout, TextWriter stderr, TimeProvider time)
 {
     /// <summary>Parses the raw arguments, since <c>-app-root</c> may repeat.</summary>
@@ -49,10 +49,10 @@ internal sealed class ServerCli(TextWriter stdout, TextWriter stderr, TimeProvid
 
     public async Task<int> RunAsync(IReadOnlyList<string> args)
     {
-        var coordinators = new CoordinatorCli(stdout, stderr, time);
         if (args.Contains("-once"))
         {
-            return await coordinators.ServerAsync(true, TimeSpan.FromSeconds(10), CancellationToken.None);
+            return await new CoordinatorCli(stdout, stderr, time).ServerAsync(true, TimeSpan.FromSeconds(10),
+                CancellationToken.None);
         }
 
         var options = Options(args, stderr);
@@ -91,7 +91,12 @@ internal sealed class ServerCli(TextWriter stdout, TextWriter stderr, TimeProvid
                 });
             try
             {
-                await coordinators.ServerAsync(false, TimeSpan.FromSeconds(10), stop.Token);
+                // The server runs the coordinator scheduler itself; this waits for Ctrl-C or SIGTERM.
+                await Task.Delay(Timeout.Infinite, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                stdout.WriteLine("Stopping; waiting for the workflows coordinators started to finish.");
             }
             finally
             {

@@ -17,6 +17,16 @@ internal sealed partial class OozieApi
 
     private Task<IResult> Show(HttpContext context, string id)
     {
+        if (IsCoordinator(id))
+        {
+            return ShowCoordinatorAsync(context, id);
+        }
+
+        if (IsBundle(id))
+        {
+            return ShowBundleAsync(context, id);
+        }
+
         var job = GetJob(id);
         var query = context.Request.Query;
         var show = query["show"].ToString();
@@ -77,6 +87,16 @@ internal sealed partial class OozieApi
 
     private async Task<IResult> Manage(HttpContext context, string id)
     {
+        if (IsCoordinator(id))
+        {
+            return await ManageCoordinatorAsync(context, id);
+        }
+
+        if (IsBundle(id))
+        {
+            return await ManageBundleAsync(context, id);
+        }
+
         var job = GetJob(id);
         var action = context.Request.Query["action"].ToString();
         switch (action)
@@ -148,17 +168,35 @@ internal sealed partial class OozieApi
         };
         var filter = Filter.Parse(query["filter"]);
         var zone = OozieJson.Zone(query["timezone"]);
-        var matching = key == "workflows"
-            ? Store.ListJobs(int.MaxValue, filter.Statuses, filter.Names).Where(filter.Matches).ToList()
-            : [];
-        var page = matching.Skip(offset - 1).Take(len)
-            .Select(j => (JsonNode)OozieJson.Job(j, null, zone, ConsoleBase(context))).ToArray();
+        int total;
+        List<JsonNode> page;
+        if (key == "workflows")
+        {
+            var matching = Store.ListJobs(int.MaxValue, filter.Statuses, filter.Names)
+                .Where(j => filter.Matches(j.Id, j.AppName, j.User, j.Status.ToString())).ToList();
+            total = matching.Count;
+            page = matching.Skip(offset - 1).Take(len)
+                .Select(j => (JsonNode)OozieJson.Job(j, null, zone, ConsoleBase(context))).ToList();
+        }
+        else
+        {
+            if (filter.Statuses.FirstOrDefault(s => !CoordinatorStatuses.Contains(s)) is { } bad)
+            {
+                throw new OozieException("E0420", $"Invalid jobs filter [{query["filter"]}], invalid status value "
+                    + $"[{bad}]; {jobType} statuses are {string.Join(", ", CoordinatorStatuses)}.");
+            }
+
+            (page, total) = key == "coordinatorjobs"
+                ? ListCoordinators(filter, zone, ConsoleBase(context), offset, len)
+                : ListBundles(filter, zone, ConsoleBase(context), offset, len);
+        }
+
         return Json(new JsonObject
         {
             ["offset"] = offset,
             ["len"] = len,
-            ["total"] = matching.Count,
-            [key] = new JsonArray(page),
+            ["total"] = total,
+            [key] = new JsonArray([.. page]),
         });
     }
 
@@ -265,7 +303,8 @@ internal sealed partial class OozieApi
             return filter;
         }
 
-        public bool Matches(WorkflowJobRecord job) =>
-            (Users.Count == 0 || Users.Contains(job.User)) && (Ids.Count == 0 || Ids.Contains(job.Id));
+        public bool Matches(string id, string name, string user, string status) =>
+            (Statuses.Count == 0 || Statuses.Contains(status)) && (Names.Count == 0 || Names.Contains(name))
+            && (Users.Count == 0 || Users.Contains(user)) && (Ids.Count == 0 || Ids.Contains(id));
     }
 }

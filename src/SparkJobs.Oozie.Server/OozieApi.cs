@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using SparkJobs.Oozie.Bundle;
+using SparkJobs.Oozie.Coordinator;
 using SparkJobs.Oozie.Engine;
 using SparkJobs.Oozie.Properties;
 using SparkJobs.Oozie.Store;
@@ -17,9 +19,13 @@ internal sealed partial class OozieApi(JobRunner runner, OozieServerOptions opti
     public const string BuildVersion = "5.2.1-oozie-lite-0.1.0";
     private const string ErrorCodeHeader = "oozie-error-code";
     private const string ErrorMessageHeader = "oozie-error-message";
-    private static readonly string[] OtherAppPaths = ["oozie.coord.application.path", "oozie.bundle.application.path"];
+    private CoordinatorScheduler? _scheduler;
 
     private JobStore Store => runner.Store;
+
+    /// <summary>Gets the coordinator and bundle services, whose scheduler the server starts.</summary>
+    internal CoordinatorScheduler Scheduler => _scheduler ??= new CoordinatorScheduler(
+        runner.Store, options.Time, options.Progress, CheckWorkflowPath, CheckCoordinatorPath);
 
     public void Map(WebApplication app)
     {
@@ -132,20 +138,18 @@ internal sealed partial class OozieApi(JobRunner runner, OozieServerOptions opti
     private async Task<IResult> Submit(HttpContext context)
     {
         var conf = await ReadConfigurationAsync(context);
+        var user = conf.GetValueOrDefault("user.name") ?? "oozie";
+        var start = context.Request.Query["action"] == "start";
         if (!conf.ContainsKey(WorkflowLoader.AppPathProperty))
         {
-            if (OtherAppPaths.FirstOrDefault(conf.ContainsKey) is { } other)
-            {
-                throw new OozieException("E0302", $"Invalid parameter [{other}]; this oozie-lite server runs "
-                    + "workflows only; submit coordinators and bundles with 'oozie-lite job -run' on the server host.");
-            }
-
-            throw new OozieException("E0401", $"Missing configuration property [{WorkflowLoader.AppPathProperty}].");
+            var submitted = await SubmitCoordinatorOrBundleAsync(conf, user, start, context.RequestAborted)
+                ?? throw new OozieException("E0401", $"Missing configuration property "
+                    + $"[{WorkflowLoader.AppPathProperty}], [{CoordinatorLoader.AppPathProperty}] or "
+                    + $"[{BundleLoader.AppPathProperty}].");
+            return await Json(new JsonObject { ["id"] = submitted }, StatusCodes.Status201Created);
         }
 
-        var user = conf.GetValueOrDefault("user.name") ?? "oozie";
         var prepared = await PrepareAsync(conf, user, context.RequestAborted);
-        var start = context.Request.Query["action"] == "start";
         var id = runner.Engine.Submit(prepared, start);
         if (start)
         {
@@ -174,26 +178,27 @@ internal sealed partial class OozieApi(JobRunner runner, OozieServerOptions opti
     /// Rejects an application path outside every configured root, after normalising it and, for local paths,
     /// resolving every symbolic link on the way (in the roots too).
     /// </summary>
-    internal void CheckAppPath(string text)
+    internal void CheckAppPath(string text, string property = WorkflowLoader.AppPathProperty)
     {
-        var path = ParseAppPath(text);
+        var path = ParseAppPath(text, property);
         if (!path.IsLocal)
         {
             if (!options.AppRoots.Any(r => r.Contains("://", StringComparison.Ordinal)
                 && path.IsUnder(StoragePath.Parse(r))))
             {
-                throw OutsideRoots(text, "the application is outside this server's application roots");
+                throw OutsideRoots(text, property, "the application is outside this server's application roots");
             }
 
             return;
         }
 
-        if (!IsUnderRoot(Physical(text, path.LocalPath)))
+        if (!IsUnderRoot(Physical(text, property, path.LocalPath)))
         {
             var named = Path.GetFullPath(path.LocalPath);
-            throw OutsideRoots(text, LocalRoots().Any(root => PhysicalPath.IsUnder(named, Path.GetFullPath(root)))
-                ? "the application lies under a symbolic link that leads outside this server's application roots"
-                : "the application is outside this server's application roots");
+            throw OutsideRoots(text, property,
+                LocalRoots().Any(root => PhysicalPath.IsUnder(named, Path.GetFullPath(root)))
+                    ? "the application lies under a symbolic link that leads outside this server's application roots"
+                    : "the application is outside this server's application roots");
         }
     }
 
@@ -201,9 +206,13 @@ internal sealed partial class OozieApi(JobRunner runner, OozieServerOptions opti
     /// Rejects an application whose workflow.xml, config-default.xml or anything under lib/ is a symbolic link
     /// that leads outside every configured root; remote applications are left to their file system.
     /// </summary>
-    internal void CheckApplicationFiles(string text)
+    internal void CheckApplicationFiles(string text) =>
+        CheckApplicationFiles(text, WorkflowLoader.AppPathProperty, ["workflow.xml", "config-default.xml"], "lib");
+
+    // Checks the named files of a local application directory, and with a lib folder everything below it.
+    private void CheckApplicationFiles(string text, string property, string[] files, string? lib = null)
     {
-        var path = ParseAppPath(text);
+        var path = ParseAppPath(text, property);
         if (!path.IsLocal)
         {
             return;
@@ -211,15 +220,89 @@ internal sealed partial class OozieApi(JobRunner runner, OozieServerOptions opti
 
         var app = Path.GetFullPath(path.LocalPath);
         var dir = Directory.Exists(app) ? app : Path.GetDirectoryName(app)!;
-        foreach (var file in new[] { "workflow.xml", "config-default.xml" })
+        foreach (var file in files)
         {
-            CheckEntry(text, dir, Path.Join(dir, file));
+            CheckEntry(text, property, dir, Path.Join(dir, file));
         }
 
-        CheckTree(text, dir, Path.Join(dir, "lib"), new HashSet<string>(StringComparer.Ordinal));
+        if (lib is not null)
+        {
+            CheckTree(text, property, dir, Path.Join(dir, lib), new HashSet<string>(StringComparer.Ordinal));
+        }
     }
 
-    private static StoragePath ParseAppPath(string text)
+    // The whole check for a workflow the server is about to run, also one a coordinator action starts.
+    private void CheckWorkflowPath(string path)
+    {
+        CheckAppPath(path);
+        CheckApplicationFiles(path);
+    }
+
+    /// <summary>
+    /// Rejects a coordinator application outside the roots: its path, its coordinator.xml and
+    /// coord-config-default.xml, and the dataset files it includes.
+    /// </summary>
+    internal void CheckCoordinatorPath(string text)
+    {
+        const string property = CoordinatorLoader.AppPathProperty;
+        CheckAppPath(text, property);
+        CheckApplicationFiles(text, property, ["coordinator.xml", "coord-config-default.xml"]);
+        var path = ParseAppPath(text, property);
+        if (!path.IsLocal)
+        {
+            return;
+        }
+
+        var app = Path.GetFullPath(path.LocalPath);
+        var (file, dir) = Directory.Exists(app)
+            ? (Path.Join(app, "coordinator.xml"), app)
+            : (app, Path.GetDirectoryName(app)!);
+        if (!File.Exists(file))
+        {
+            return;
+        }
+
+        var parsed = CoordinatorParser.Parse(File.ReadAllText(file), file, []);
+        foreach (var include in parsed?.Includes ?? [])
+        {
+            CheckAppPath(include.Contains("://", StringComparison.Ordinal) || include.StartsWith('/')
+                ? include : Path.Join(dir, include), property);
+        }
+    }
+
+    // A bundle's path and bundle.xml, and the application of every coordinator it names, expanded with the
+    // submitted configuration as kick-off will expand it.
+    private void CheckBundlePath(string text, IReadOnlyDictionary<string, string> conf, string user)
+    {
+        const string property = BundleLoader.AppPathProperty;
+        CheckAppPath(text, property);
+        CheckApplicationFiles(text, property, ["bundle.xml"]);
+        var path = ParseAppPath(text, property);
+        var app = path.IsLocal ? Path.GetFullPath(path.LocalPath) : null;
+        var file = app is null ? null : Directory.Exists(app) ? Path.Join(app, "bundle.xml") : app;
+        if (file is null || !File.Exists(file))
+        {
+            return;
+        }
+
+        var parsed = BundleParser.Parse(File.ReadAllText(file), file, []);
+        var values = new Dictionary<string, string>(conf, StringComparer.Ordinal);
+        foreach (var p in parsed?.Parameters ?? [])
+        {
+            if (p.DefaultValue is { } value)
+            {
+                values.TryAdd(p.Name, value);
+            }
+        }
+
+        var sys = PropertyResolver.SystemProperties(user);
+        foreach (var coordinator in parsed?.Coordinators ?? [])
+        {
+            CheckCoordinatorPath(PropertyResolver.Expand(coordinator.AppPath, values, sys));
+        }
+    }
+
+    private static StoragePath ParseAppPath(string text, string property)
     {
         try
         {
@@ -227,12 +310,11 @@ internal sealed partial class OozieApi(JobRunner runner, OozieServerOptions opti
         }
         catch (StorageException e)
         {
-            throw new OozieException("E0302", $"Invalid parameter [{WorkflowLoader.AppPathProperty}={text}]: "
-                + e.Message);
+            throw new OozieException("E0302", $"Invalid parameter [{property}={text}]: " + e.Message);
         }
     }
 
-    private static string Physical(string text, string local)
+    private static string Physical(string text, string property, string local)
     {
         try
         {
@@ -240,13 +322,13 @@ internal sealed partial class OozieApi(JobRunner runner, OozieServerOptions opti
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new OozieException("E0302", $"Invalid parameter [{WorkflowLoader.AppPathProperty}={text}]: "
+            throw new OozieException("E0302", $"Invalid parameter [{property}={text}]: "
                 + $"its path cannot be resolved ({e.Message}).");
         }
     }
 
-    private OozieException OutsideRoots(string text, string reason) => new("E0302",
-        $"Invalid parameter [{WorkflowLoader.AppPathProperty}={text}]: {reason} ("
+    private OozieException OutsideRoots(string text, string property, string reason) => new("E0302",
+        $"Invalid parameter [{property}={text}]: {reason} ("
         + string.Join(", ", options.AppRoots) + "); deploy it under one of them.");
 
     private IEnumerable<string> LocalRoots() =>
@@ -269,24 +351,24 @@ internal sealed partial class OozieApi(JobRunner runner, OozieServerOptions opti
     }
 
     // Walks lib/ through the physical paths, so a linked directory inside the roots is checked once, loops end.
-    private void CheckTree(string text, string appDirectory, string entry, HashSet<string> seen)
+    private void CheckTree(string text, string property, string appDirectory, string entry, HashSet<string> seen)
     {
-        var physical = CheckEntry(text, appDirectory, entry);
+        var physical = CheckEntry(text, property, appDirectory, entry);
         if (Directory.Exists(physical) && seen.Add(physical))
         {
             foreach (var child in Directory.EnumerateFileSystemEntries(physical).Order(StringComparer.Ordinal))
             {
-                CheckTree(text, appDirectory, Path.Join(entry, Path.GetFileName(child)), seen);
+                CheckTree(text, property, appDirectory, Path.Join(entry, Path.GetFileName(child)), seen);
             }
         }
     }
 
-    private string CheckEntry(string text, string appDirectory, string entry)
+    private string CheckEntry(string text, string property, string appDirectory, string entry)
     {
-        var physical = Physical(text, entry);
+        var physical = Physical(text, property, entry);
         if (!IsUnderRoot(physical))
         {
-            throw OutsideRoots(text, $"'{Path.GetRelativePath(appDirectory, entry)}' in the application is a "
+            throw OutsideRoots(text, property, $"'{Path.GetRelativePath(appDirectory, entry)}' in the application is a "
                 + "symbolic link that leads outside this server's application roots; copy the file into the "
                 + "application instead of linking to it");
         }
@@ -294,13 +376,6 @@ internal sealed partial class OozieApi(JobRunner runner, OozieServerOptions opti
         return physical;
     }
 
-    private WorkflowJobRecord GetJob(string id)
-    {
-        if (id.EndsWith("-C", StringComparison.Ordinal) || id.EndsWith("-B", StringComparison.Ordinal))
-        {
-            throw new OozieException("E0604", $"Job [{id}] does not exist; this server serves workflow jobs only.");
-        }
-
-        return Store.GetJob(id) ?? throw new OozieException("E0604", $"Job [{id}] does not exist.");
-    }
+    private WorkflowJobRecord GetJob(string id) =>
+        Store.GetJob(id) ?? throw new OozieException("E0604", $"Job [{id}] does not exist.");
 }

@@ -6,7 +6,7 @@ using SparkJobs.Oozie.Store;
 namespace SparkJobs.Oozie.Server;
 
 /// <summary>Writes jobs and actions with the field names and date format of Oozie's JSON beans.</summary>
-internal static class OozieJson
+internal static partial class OozieJson
 {
     private const string DatePattern = "ddd, dd MMM yyyy HH:mm:ss";
 

@@ -13,18 +13,24 @@ using SparkJobs.Oozie.Store;
 
 namespace SparkJobs.Oozie.Server;
 
-/// <summary>An Oozie Web Services API (v1 and v2) server over the oozie-lite engine and job store.</summary>
+/// <summary>
+/// An Oozie Web Services API (v1 and v2) server over the oozie-lite engine and job store, with the coordinator
+/// and bundle scheduler.
+/// </summary>
 public sealed class OozieServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly JobRunner _runner;
+    private readonly CoordinatorScheduler _scheduler;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _recovery;
 
-    private OozieServer(WebApplication app, JobRunner runner, Uri baseUri, OozieServerOptions options)
+    private OozieServer(WebApplication app, JobRunner runner, CoordinatorScheduler scheduler, Uri baseUri,
+        OozieServerOptions options)
     {
         _app = app;
         _runner = runner;
+        _scheduler = scheduler;
         BaseUri = baseUri;
         _recovery = RecoverPeriodicallyAsync(options.RecoveryInterval, options.Time, _stopping.Token);
     }
@@ -49,6 +55,7 @@ public sealed class OozieServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(address, options.Port));
         var app = builder.Build();
         var api = new OozieApi(runner, options);
+        var scheduler = api.Scheduler;
         app.Use(async (context, next) =>
         {
             if (!Authorized(context.Request, options.Credential))
@@ -78,7 +85,8 @@ public sealed class OozieServer : IAsyncDisposable
             host = "127.0.0.1";
         }
 
-        return new OozieServer(app, runner, new Uri($"http://{host}:{port}/oozie"), options);
+        scheduler.Start(options.SchedulerInterval, options.Time);
+        return new OozieServer(app, runner, scheduler, new Uri($"http://{host}:{port}/oozie"), options);
     }
 
     // A job whose oozie-lite process dies while this server runs is taken over at the next scan.
@@ -106,6 +114,7 @@ public sealed class OozieServer : IAsyncDisposable
         _stopping.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        await _scheduler.DisposeAsync();
         await _runner.DisposeAsync();
     }
 

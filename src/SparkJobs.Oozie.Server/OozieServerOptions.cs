@@ -26,6 +26,9 @@ public sealed record OozieServerOptions
     /// <summary>Gets how often the server looks for jobs whose oozie-lite process died, to finish them.</summary>
     public TimeSpan RecoveryInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Gets how often the coordinator scheduler runs a pass (materialise, check, start, roll up).</summary>
+    public TimeSpan SchedulerInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Gets the clock.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -70,6 +73,12 @@ public sealed record OozieServerOptions
         {
             throw new OozieServerConfigurationException(
                 $"The recovery interval {RecoveryInterval} must be positive.");
+        }
+
+        if (SchedulerInterval <= TimeSpan.Zero)
+        {
+            throw new OozieServerConfigurationException(
+                $"The scheduler interval {SchedulerInterval} must be positive.");
         }
 
         if (Port is < 0 or > 65535)

@@ -129,7 +129,7 @@ public sealed partial class ServerApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Missing_app_path_is_E0401_and_coordinators_are_refused_clearly()
+    public async Task Missing_app_path_is_E0401_and_a_coordinator_outside_the_roots_is_E0302()
     {
         using var none = await _http.PostAsync(Base + "/v1/jobs", Configuration(("user.name", "ann")));
         using var coord = await _http.PostAsync(Base + "/v1/jobs",
@@ -138,8 +138,9 @@ public sealed partial class ServerApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, none.StatusCode);
         Assert.Equal("E0401", none.Headers.GetValues("oozie-error-code").Single());
         Assert.Equal(HttpStatusCode.BadRequest, coord.StatusCode);
-        Assert.Contains("workflows only", coord.Headers.GetValues("oozie-error-message").Single(),
-            StringComparison.Ordinal);
+        Assert.Equal("E0302", coord.Headers.GetValues("oozie-error-code").Single());
+        Assert.Contains("outside this server's application roots", coord.Headers.GetValues("oozie-error-message")
+            .Single(), StringComparison.Ordinal);
     }
 
     [Fact]

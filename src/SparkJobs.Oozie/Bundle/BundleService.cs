@@ -42,6 +42,37 @@ internal sealed record BundleSkip(string Name, string Reason);
 /// </summary>
 internal sealed class BundleService(CoordinatorStore store, TimeProvider time, FileSystems fileSystems)
 {
+    /// <summary>
+    /// Gets a check each coordinator application path must pass at kick-off; it throws an
+    /// <see cref="OozieException"/>. A server confines paths with it.
+    /// </summary>
+    public Action<string>? CoordinatorPathCheck { get; init; }
+
+    /// <summary>Gets the bundle.xml a bundle was submitted with, or null when there is no such bundle.</summary>
+    public string? Definition(string id)
+    {
+        using var c = store.Connect();
+        using var cmd = CoordinatorStore.Cmd(c, null, "SELECT definition FROM bundle_jobs WHERE id = $id",
+            ("$id", id));
+        return cmd.ExecuteScalar() as string;
+    }
+
+    /// <summary>
+    /// Starts a PREP bundle now, as <c>oozie job -start</c> does: its coordinators are submitted without waiting
+    /// for the kick-off time.
+    /// </summary>
+    public async Task StartAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var bundle = Get(id, "E0604");
+        if (bundle.Status != "PREP")
+        {
+            throw new OozieException("E1100", $"Not able to start bundle {id}: it is {bundle.Status}; only a PREP " +
+                "bundle can be started.");
+        }
+
+        await KickOffAsync(bundle, cancellationToken);
+        Set(id, "RUNNING");
+    }
     /// <summary>Reads bundle.xml from <c>oozie.bundle.application.path</c> and stores the bundle in PREP.</summary>
     public async Task<string> SubmitAsync(IReadOnlyDictionary<string, string> jobProperties,
         IReadOnlyDictionary<string, string> overrides, string user, string configSource,
@@ -472,6 +503,7 @@ internal sealed class BundleService(CoordinatorStore store, TimeProvider time, F
 
             conf[CoordinatorLoader.AppPathProperty] = PropertyResolver.Expand(coordinator.AppPath,
                 bundle.Configuration, sys);
+            CoordinatorPathCheck?.Invoke(conf[CoordinatorLoader.AppPathProperty]);
             conf["oozie.bundle.id"] = bundle.Id;
             var prepared = await CoordinatorLoader.PrepareAsync(conf, new Dictionary<string, string>(), bundle.User,
                 $"{file} coordinator '{coordinator.Name}'", fileSystems, time, cancellationToken);

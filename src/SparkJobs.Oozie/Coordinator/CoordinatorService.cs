@@ -20,6 +20,12 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
 
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Gets a check each action's workflow application path must pass before it runs; it throws an
+    /// <see cref="OozieException"/>, which fails the action with that code. A server confines paths with it.
+    /// </summary>
+    public Action<string>? WorkflowPathCheck { get; init; }
+
     /// <summary>Waits for the workflows this process started; tests use it in place of wall-clock waiting.</summary>
     public Task WhenWorkflowsDoneAsync() => Task.WhenAll(_running.Values);
 
@@ -206,6 +212,7 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
         }
 
         conf[WorkflowLoader.AppPathProperty] = Eval(d.App.Workflow.AppPath);
+        WorkflowPathCheck?.Invoke(conf[WorkflowLoader.AppPathProperty]);
         conf["oozie.coord.action.id"] = action.Id;
         conf["oozie.coord.action.nominal_time"] = OozieTime.Format(action.NominalTime);
         if (action.RerunFailed)

@@ -109,6 +109,20 @@ internal sealed record Frequency(int Value, FrequencyUnit Unit, CronSchedule? Cr
         return k;
     }
 
+    /// <summary>Gets the frequency as Oozie's job JSON and CLI show it: a count, or the cron text.</summary>
+    public string OozieValue => Unit == FrequencyUnit.Cron
+        ? Cron!.Text
+        : Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Gets Oozie's time unit: MINUTE, DAY, MONTH, END_OF_DAY, END_OF_WEEK, END_OF_MONTH or CRON.</summary>
+    public string OozieTimeUnit => Unit switch
+    {
+        FrequencyUnit.EndOfDay => "END_OF_DAY",
+        FrequencyUnit.EndOfWeek => "END_OF_WEEK",
+        FrequencyUnit.EndOfMonth => "END_OF_MONTH",
+        var u => u.ToString().ToUpperInvariant(),
+    };
+
     /// <inheritdoc />
     public override string ToString() => Unit == FrequencyUnit.Cron ? Cron!.Text : $"{Value} {Unit}";
 }
