@@ -57,7 +57,7 @@ internal sealed class CliArguments
                 }
                 else
                 {
-                    throw new UsageException($"-{name} needs a value.");
+                    throw new UsageException($"-{name} needs a value, or is not an option oozie-lite knows.");
                 }
             }
             else

@@ -131,5 +131,10 @@ internal static class CoordinatorTables
         Cell(id, 41) + Cell(status, 15) + Cell(freq, 5) + Cell(unit, 13) + Cell(started, 24) + Cell(next, 24) + name;
 
     // Pads to Oozie's column width, keeping one space after a value that fills it (ids with long user names do).
-    private static string Cell(string text, int width) => text.Length < width ? text.PadRight(width) : text + " ";
+    /// <summary>Pads a table cell to its column; a value that fills the column still gets one space after it.</summary>
+    internal static string Cell(string text, int width) => text.Length < width ? text.PadRight(width) : text + " ";
+
+    /// <summary>One row of the workflow -info action table, in the Oozie CLI's column widths.</summary>
+    internal static string WorkflowActionRow(string id, string status, string extId, string extStatus, string code) =>
+        (Cell(id, 78) + Cell(status, 10) + Cell(extId, 23) + Cell(extStatus, 11) + code).TrimEnd();
 }

@@ -64,8 +64,10 @@ internal sealed partial class OozieCli
                 continue;
             }
 
-            stderr.WriteLine($"Note: job {id} was interrupted (its oozie-lite process is gone); oozie-lite process " +
-                $"{pid.ToString(CultureInfo.InvariantCulture)} is finishing it in the background (log: {log}).");
+            // Several commands may start one each; the store lets exactly one of them take the job over.
+            stderr.WriteLine($"Note: job {id} was interrupted (its oozie-lite process is gone); started oozie-lite " +
+                $"process {pid.ToString(CultureInfo.InvariantCulture)} to finish it in the background unless " +
+                $"another process already took it over (log: {log}).");
         }
     }
 

@@ -65,7 +65,7 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
             "deploy" => await DeployCli.RunAsync(parsed, stdout),
             "admin" => Admin(parsed),
             "version" => Print($"Oozie client build version: {Version}"),
-            "help" or "-help" => Print(Hint),
+            "help" or "-help" or "--help" or "-h" => Print(Hint),
             _ => throw new UsageException($"unknown command '{parsed.Command}'."),
         };
     }
@@ -134,8 +134,9 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
             return await RerunAsync(rerunId, args);
         }
 
-        throw new UsageException("job needs one of -run, -dryrun, -rerun <id>, -kill <id>, -suspend <id>, " +
-            "-resume <id>, -info <id>, -log <id>, -definition <id>.");
+        throw new UsageException("job needs one of -run, -submit, -start <id>, -dryrun, -poll <id>, -rerun <id>, " +
+            "-change <id>, -ignore <id>, -kill <id>, -suspend <id>, -resume <id>, -info <id>, -log <id>, " +
+            "-definition <id>.");
     }
 
     private int Control(string id, JobStatus[] from, JobStatus to, string code)
@@ -157,11 +158,7 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
         var store = OpenStore();
         var job = GetJob(store, id);
         var configFile = args.Required("config");
-        var merged = new Dictionary<string, string>(job.Configuration, StringComparer.Ordinal);
-        foreach (var (k, v) in WorkflowLoader.LoadConfigFile(configFile))
-        {
-            merged[k] = v;
-        }
+        var merged = WorkflowLoader.RerunConfiguration(job.Configuration, WorkflowLoader.LoadConfigFile(configFile));
 
         var prepared = await WorkflowLoader.PrepareAsync(
             merged, args.Defines, job.User, configFile, FileSystems.Default);
@@ -248,6 +245,9 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
     {
         var store = OpenStore();
         var job = GetJob(store, id);
+
+        // Paging arguments are checked before anything is printed.
+        var page = Page(store.GetActions(id), args).ToList();
         stdout.WriteLine($"Job ID : {job.Id}");
         stdout.WriteLine(Ruler);
         stdout.WriteLine($"Workflow Name : {job.AppName}");
@@ -267,7 +267,7 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
         var verbose = args?.Has("verbose") == true;
         stdout.WriteLine(verbose ? VerboseHeader() : ActionRow("ID", "Status", "Ext ID", "Ext Status", "Err Code"));
         stdout.WriteLine(Ruler);
-        foreach (var action in Page(store.GetActions(id), args))
+        foreach (var action in page)
         {
             stdout.WriteLine(verbose ? VerboseRow(action) : ActionRow(action.Id, action.Status.ToString(),
                 action.ExternalId ?? "-", action.ExternalStatus ?? "-", action.ErrorCode ?? "-"));
@@ -278,7 +278,7 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
     }
 
     private static string ActionRow(string id, string status, string extId, string extStatus, string code) =>
-        $"{id,-78}{status,-10}{extId,-23}{extStatus,-11}{code,-10}".TrimEnd();
+        CoordinatorTables.WorkflowActionRow(id, status, extId, extStatus, code);
 
     private int Log(string id)
     {
@@ -385,7 +385,8 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
 
         if (!File.Exists(path))
         {
-            throw new UsageException($"'{path}' does not exist.");
+            throw new UsageException($"'{path}' does not exist; pass a workflow.xml, coordinator.xml or bundle.xml, " +
+                "or the application directory that holds one.");
         }
 
         if (CoordinatorCli.RootElement(path) is "coordinator-app" or "bundle-app")
@@ -393,7 +394,7 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
             return new CoordinatorCli(stdout, stderr, time).Validate(path, CoordinatorCli.RootElement(path)!);
         }
 
-        var (_, errors) = WorkflowLoader.Check(File.ReadAllText(path), path);
+        var errors = WorkflowLoader.CheckForValidate(path);
         foreach (var error in errors)
         {
             stdout.WriteLine(error);

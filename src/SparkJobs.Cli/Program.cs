@@ -8,8 +8,7 @@ try
 }
 catch (UsageException e)
 {
-    Console.Error.WriteLine($"Error: {e.Message}");
-    Console.Error.WriteLine(OozieCli.Hint);
+    Console.Error.WriteLine($"Error: {e.Message} Run 'oozie-lite help' for every command and option.");
     return ExitCodes.UserError;
 }
 catch (WorkflowValidationException e)

@@ -23,6 +23,12 @@ internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url
 
     public async Task<int> RunAsync(CliArguments args)
     {
+        if (!Uri.TryCreate(_base, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+        {
+            throw new UsageException($"-oozie (or OOZIE_URL) '{url}' is not an http:// or https:// URL; pass the " +
+                "Oozie server's base URL, for example http://127.0.0.1:11000/oozie.");
+        }
+
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(100) };
         foreach (var (k, v) in args.Defines.Where(d => d.Key.StartsWith(HeaderPrefix, StringComparison.Ordinal)))
         {
@@ -381,7 +387,7 @@ internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url
         "Status", "Ended", "Transition");
 
     private static string Row(string id, string status, string extId, string extStatus, string code) =>
-        $"{id,-78}{status,-10}{extId,-23}{extStatus,-11}{code,-10}".TrimEnd();
+        CoordinatorTables.WorkflowActionRow(id, status, extId, extStatus, code);
 
     private async Task<int> JobsAsync(HttpClient http, CliArguments args)
     {

@@ -75,6 +75,12 @@ internal sealed class ServerCli(TextWriter stdout, TextWriter stderr, TimeProvid
         {
             stdout.WriteLine($"Oozie server listening on {server.BaseUri}");
             stdout.WriteLine($"Application roots: {string.Join(", ", options.AppRoots)}");
+            foreach (var missing in options.AppRoots.Where(r => Path.IsPathRooted(r) && !Directory.Exists(r)))
+            {
+                stderr.WriteLine($"Warning: -app-root {missing} does not exist (yet); applications under it are " +
+                    "refused until it does.");
+            }
+
             stdout.Flush();
             using var stop = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>

@@ -123,11 +123,7 @@ internal sealed partial class OozieApi
                 runner.RecoverInterrupted(id);
                 break;
             case "rerun":
-                var conf = new Dictionary<string, string>(job.Configuration, StringComparer.Ordinal);
-                foreach (var (k, v) in await ReadConfigurationAsync(context))
-                {
-                    conf[k] = v;
-                }
+                var conf = WorkflowLoader.RerunConfiguration(job.Configuration, await ReadConfigurationAsync(context));
 
                 var prepared = await PrepareAsync(conf, job.User, context.RequestAborted);
                 // RerunAsync checks its preconditions before it returns, so they surface as this call's error.

@@ -158,6 +158,26 @@ public sealed class CliProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_warns_about_el_that_does_not_parse_and_rejects_a_broken_config_default()
+    {
+        WriteApp("echo hi");
+        var xml = File.ReadAllText(Path.Combine(_dir.Path, "app", "workflow.xml"))
+            .Replace("step failed: ${wf:errorCode('step')}", "step failed: ${unclosed", StringComparison.Ordinal);
+        _dir.Write("app/workflow.xml", xml);
+
+        var warned = await OozieLiteAsync("validate", "app");
+        _dir.Write("app/config-default.xml", "<configuration><property><name>a</name></configuration>");
+        var broken = await OozieLiteAsync("validate", "app");
+
+        Assert.Equal(0, warned.ExitCode);
+        Assert.Contains("warning W0002", warned.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("${unclosed", warned.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains("config-default.xml:1:", broken.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", broken.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Dryrun_prints_ok_and_creates_no_job()
     {
         WriteApp("echo hi");
@@ -180,7 +200,8 @@ public sealed class CliProcessTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith("Error: ", result.StandardError, StringComparison.Ordinal);
-        Assert.Contains("Usage: oozie-lite", result.StandardError, StringComparison.Ordinal);
+        Assert.Single(result.StandardError.Trim().Split('\n'));
+        Assert.Contains("oozie-lite help", result.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

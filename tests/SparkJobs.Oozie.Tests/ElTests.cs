@@ -59,6 +59,8 @@ public sealed class ElTests
     [InlineData("${n == 5}", "true")]
     [InlineData("${'b' > 'a'}", "true")]
     [InlineData("${wf:actionData('a')['k'] ge 10}", "true")]
+    [InlineData("${'10' ge '9'}", "false")]
+    [InlineData("${'10' + 0 ge '9' + 0}", "true")]
     [InlineData("${map['k'] + 1}", "11")]
     [InlineData("${map['missing'] eq null}", "true")]
     [InlineData("${not true || false}", "false")]
@@ -92,6 +94,7 @@ public sealed class ElTests
     [InlineData("${'open", "no closing")]
     [InlineData("${s", "no closing")]
     [InlineData("${'x' + 1}", "Cannot convert 'x' to a number")]
+    [InlineData("${'0.91' + 0 ge 'high' + 0}", "Cannot convert 'high' to a number")]
     [InlineData("${concat('a')}", "takes 2 argument(s)")]
     public void EvaluateText_reports_errors_as_el_error(string text, string fragment)
     {

@@ -65,6 +65,23 @@ public sealed class RerunAndControlTests : IDisposable
     }
 
     [Fact]
+    public void A_rerun_starts_from_the_previous_configuration_without_the_previous_reruns_switches()
+    {
+        var previous = new Dictionary<string, string>
+        {
+            ["x"] = "1", ["y"] = "old", ["oozie.wf.rerun.failnodes"] = "true", ["oozie.wf.rerun.skip.nodes"] = "a",
+        };
+
+        var merged = WorkflowLoader.RerunConfiguration(previous,
+            new Dictionary<string, string> { ["y"] = "2", ["oozie.wf.rerun.skip.nodes"] = "b" });
+
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["x"] = "1", ["y"] = "2", ["oozie.wf.rerun.skip.nodes"] = "b",
+        }, merged);
+    }
+
+    [Fact]
     public async Task Rerun_without_skipping_runs_everything_again()
     {
         var id = _engine.Submit(await PrepareAsync("true"));

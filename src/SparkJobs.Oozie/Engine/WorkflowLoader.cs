@@ -54,6 +54,61 @@ public static class WorkflowLoader
         return (app, errors);
     }
 
+    /// <summary>
+    /// The configuration a rerun starts from: the job's previous one with the new properties over it. The
+    /// previous rerun's own switches (skip.nodes, failnodes) do not carry over, so each rerun says what it skips.
+    /// </summary>
+    /// <param name="previous">The job's stored configuration.</param>
+    /// <param name="update">The rerun's properties.</param>
+    /// <returns>The merged configuration.</returns>
+    public static Dictionary<string, string> RerunConfiguration(
+        IReadOnlyDictionary<string, string> previous, IEnumerable<KeyValuePair<string, string>> update)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(update);
+        var merged = previous
+            .Where(p => p.Key is not ("oozie.wf.rerun.skip.nodes" or "oozie.wf.rerun.failnodes"))
+            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        foreach (var (k, v) in update)
+        {
+            merged[k] = v;
+        }
+
+        return merged;
+    }
+
+    /// <summary>
+    /// What <c>validate</c> reports for a workflow file: every structural error, EL that does not parse, and
+    /// problems of the config-default.xml beside it, without a job configuration.
+    /// </summary>
+    /// <param name="file">The workflow.xml path.</param>
+    /// <returns>Every error and warning found.</returns>
+    public static IReadOnlyList<WorkflowError> CheckForValidate(string file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var (app, found) = Check(File.ReadAllText(file), file);
+        var errors = found.ToList();
+        if (app is not null)
+        {
+            ElReferences.CheckSyntax(app, errors);
+        }
+
+        var defaults = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, "config-default.xml");
+        if (File.Exists(defaults))
+        {
+            try
+            {
+                HadoopConfiguration.Parse(File.ReadAllText(defaults), defaults);
+            }
+            catch (WorkflowValidationException e)
+            {
+                errors.AddRange(e.Errors);
+            }
+        }
+
+        return errors;
+    }
+
     /// <summary>Tells whether a job's configuration leaves the fork/join rules on (Oozie's default).</summary>
     /// <param name="conf">The job configuration.</param>
     /// <returns>False when oozie.wf.validate.ForkJoin or oozie.validate.ForkJoin is false.</returns>

@@ -6,6 +6,24 @@ namespace SparkJobs.Oozie.Parsing;
 /// <summary>Finds EL variables a workflow uses that its configuration does not define.</summary>
 internal static class ElReferences
 {
+    /// <summary>Reports only the EL that does not parse: what can be known without a configuration.</summary>
+    public static void CheckSyntax(WorkflowApp app, List<WorkflowError> errors)
+    {
+        foreach (var (text, node, location) in Texts(app))
+        {
+            try
+            {
+                ElEvaluator.Variables(text);
+            }
+            catch (ElException e)
+            {
+                errors.Add(new WorkflowError("W0002", location, node,
+                    $"The EL in [{text.Trim()}] does not parse ({e.Message}); the node will fail with EL_ERROR.",
+                    IsWarning: true));
+            }
+        }
+    }
+
     public static void Check(WorkflowApp app, IReadOnlyDictionary<string, string> conf, List<WorkflowError> errors)
     {
         foreach (var (text, node, location) in Texts(app))
