@@ -345,7 +345,12 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
             var (key, value) = eq > 0 ? (pair[..eq], pair[(eq + 1)..]) : (pair, string.Empty);
             switch (key)
             {
-                case "status": statuses.Add(value.ToUpperInvariant()); break;
+                case "status" when Enum.TryParse<JobStatus>(value, ignoreCase: true, out var status):
+                    statuses.Add(status.ToString());
+                    break;
+                case "status":
+                    throw new OozieException("E0420", $"Invalid jobs filter [{pair}]: '{value}' is not a workflow " +
+                        $"status; use one of {string.Join(", ", Enum.GetNames<JobStatus>())}.");
                 case "name": names.Add(value); break;
                 default: throw new UsageException($"-filter key '{key}' is not supported; use status=... or name=....");
             }

@@ -92,6 +92,9 @@ public sealed class CliProcessTests : IDisposable
         Assert.Contains(id, jobs.StandardOutput, StringComparison.Ordinal);
         var none = await OozieLiteAsync("jobs", "-filter", "status=KILLED");
         Assert.DoesNotContain(id, none.StandardOutput, StringComparison.Ordinal);
+        var bad = await OozieLiteAsync("jobs", "-filter", "status=BANANA");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("E0420", bad.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -194,6 +197,8 @@ public sealed class CliProcessTests : IDisposable
     [InlineData("job", "-run")]
     [InlineData("job", "-run", "-config")]
     [InlineData("bogus")]
+    [InlineData("jobs", "-oozie", "not-a-url")]
+    [InlineData("jobs", "-oozie", "ftp://127.0.0.1:1/oozie")]
     public async Task Bad_arguments_exit_2_with_a_hint(params string[] args)
     {
         var result = await OozieLiteAsync(args);

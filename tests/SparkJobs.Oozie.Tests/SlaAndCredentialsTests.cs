@@ -367,6 +367,7 @@ public sealed class SlaAndCredentialsTests : IDisposable
         Assert.Single(SlaQuery.Parse($"id={id};event_status=END_MET,END_MISS;app_name=sla%").Find(store, now));
         Assert.Empty(SlaQuery.Parse("sla_status=MET").Find(store, now));
         Assert.Empty(SlaQuery.Parse("nominal_after=2999-01-01T00:00Z").Find(store, now));
+        Assert.Equal("E0420", Assert.Throws<OozieException>(() => SlaQuery.Parse("sla_status=MAYBE")).ErrorCode);
         var bad = Assert.Throws<OozieException>(() => SlaQuery.Parse("colour=red"));
         Assert.Equal("E0420", bad.ErrorCode);
         Assert.Contains("sla_status", bad.Message, StringComparison.Ordinal);

@@ -17,6 +17,11 @@ public sealed class SlaQuery
         "nominal_after", "nominal_before", "nominal_start", "nominal_end",
     ];
 
+    private static readonly string[] SlaStatuses = ["NOT_STARTED", "IN_PROCESS", "MET", "MISS"];
+
+    private static readonly string[] EventStatuses =
+        ["START_MET", "START_MISS", "END_MET", "END_MISS", "DURATION_MET", "DURATION_MISS"];
+
     private readonly Dictionary<string, string> _conditions;
 
     private SlaQuery(Dictionary<string, string> conditions) => _conditions = conditions;
@@ -44,6 +49,18 @@ public sealed class SlaQuery
             {
                 throw new OozieException("E0420",
                     $"Invalid SLA filter [{filter}]: {key} must be an Oozie datetime such as 2026-01-01T06:00Z.");
+            }
+
+            var allowed = key switch
+            {
+                "sla_status" => SlaStatuses,
+                "event_status" => EventStatuses,
+                _ => null,
+            };
+            if (allowed is not null && AnyOf(value).FirstOrDefault(v => !allowed.Contains(v)) is { } unknown)
+            {
+                throw new OozieException("E0420",
+                    $"Invalid SLA filter [{filter}]: {key} '{unknown}' is not one of {string.Join(", ", allowed)}.");
             }
 
             // nominal_start and nominal_end are the older names of nominal_after and nominal_before.
