@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Xml;
 using SparkJobs.Hosting;
@@ -66,6 +67,11 @@ internal sealed partial class CoordinatorCli(TextWriter stdout, TextWriter stder
         return ExitCodes.Success;
     }
 
+    /// <summary>The property that bounds how many actions a dry run lists.</summary>
+    public const string DryRunLimitProperty = "oozie-lite.dryrun.max.actions";
+
+    private const int DefaultDryRunLimit = 1_000_000;
+
     /// <summary>Prints the actions a coordinator would materialise between its start and end.</summary>
     public async Task<int> DryRunAsync(IReadOnlyDictionary<string, string> properties,
         IReadOnlyDictionary<string, string> defines, string configFile, bool json)
@@ -73,17 +79,33 @@ internal sealed partial class CoordinatorCli(TextWriter stdout, TextWriter stder
         var prepared = await CoordinatorLoader.PrepareAsync(properties, defines, Environment.UserName, configFile,
             FileSystems.Default, time);
         var materializer = new Materializer(prepared.Definition, time);
-        var actions = materializer.All().ToList();
+        var limitText = defines.GetValueOrDefault(DryRunLimitProperty) ?? properties.GetValueOrDefault(DryRunLimitProperty);
+        var limit = DefaultDryRunLimit;
+        if (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture,
+            out limit) || limit < 1))
+        {
+            throw new UsageException($"{DryRunLimitProperty}={limitText} is not a positive whole number.");
+        }
+
+        // Counting first keeps a window of millions of actions from being held in memory or half printed.
+        var count = materializer.All().Take(limit + 1).Count();
+        var d = prepared.Definition;
+        if (count > limit)
+        {
+            throw new UsageException($"the coordinator [{d.Name}] would materialise more than {limit.ToString("N0", CultureInfo.InvariantCulture)} actions " +
+                $"from {OozieTime.Format(d.Start)} to {OozieTime.Format(d.End)}; narrow start and end, or raise " +
+                $"-D {DryRunLimitProperty}=N.");
+        }
+
         if (json)
         {
-            stdout.WriteLine(DryRunJson(materializer, actions));
+            WriteDryRunJson(stdout, materializer, materializer.All());
             return ExitCodes.Success;
         }
 
-        var d = prepared.Definition;
-        stdout.WriteLine($"Coordinator [{d.Name}] frequency {d.Frequency} timezone {d.Zone.Id}: {actions.Count} " +
+        stdout.WriteLine($"Coordinator [{d.Name}] frequency {d.Frequency} timezone {d.Zone.Id}: {count} " +
             $"action(s) from {OozieTime.Format(d.Start)} to {OozieTime.Format(d.End)} (end exclusive)");
-        foreach (var action in actions)
+        foreach (var action in materializer.All())
         {
             stdout.WriteLine($"Action {action.Number} nominal {OozieTime.Format(action.NominalTime)}");
             foreach (var input in action.DataIn)
@@ -100,12 +122,22 @@ internal sealed partial class CoordinatorCli(TextWriter stdout, TextWriter stder
         return ExitCodes.Success;
     }
 
-    /// <summary>Renders the dry-run JSON: an array of {actionNumber, nominalTime, dataIn, dataOut}.</summary>
-    public static string DryRunJson(Materializer materializer, IEnumerable<MaterializedAction> actions)
+    /// <summary>Writes the dry-run JSON, an array of {actionNumber, nominalTime, dataIn, dataOut}, as it goes.</summary>
+    public static void WriteDryRunJson(TextWriter output, Materializer materializer, IEnumerable<MaterializedAction> actions)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(materializer);
+        ArgumentNullException.ThrowIfNull(actions);
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
+            void Drain()
+            {
+                w.Flush();
+                output.Write(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+                buffer.SetLength(0);
+            }
+
             w.WriteStartArray();
             foreach (var action in actions)
             {
@@ -127,12 +159,17 @@ internal sealed partial class CoordinatorCli(TextWriter stdout, TextWriter stder
 
                 w.WriteEndObject();
                 w.WriteEndObject();
+                if (buffer.Length > 1 << 16)
+                {
+                    Drain();
+                }
             }
 
             w.WriteEndArray();
+            Drain();
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        output.WriteLine();
     }
 
     private static void WriteList(Utf8JsonWriter w, string name, IEnumerable<string> values)

@@ -142,4 +142,21 @@ public sealed class CliTests : IDisposable
         Assert.Equal(1, missingCode);
         Assert.Contains("E0738", missingErr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Dryrun_refuses_a_window_beyond_its_action_limit_before_printing_anything()
+    {
+        _dir.Write("huge/coordinator.xml", Coord.App(
+            "frequency=\"${coord:minutes(5)}\" start=\"1970-01-01T00:00Z\" end=\"2999-01-01T00:00Z\" timezone=\"UTC\"",
+            ""));
+        var props = _dir.Write("job.properties", $"oozie.coord.application.path={_dir.Uri}/huge\n");
+
+        var huge = await Assert.ThrowsAsync<UsageException>(() => RunAsync("job", "-dryrun", "-json", "-config", props));
+        var small = await Assert.ThrowsAsync<UsageException>(() =>
+            RunAsync("job", "-dryrun", "-config", props, $"-D{CoordinatorCli.DryRunLimitProperty}=3"));
+
+        Assert.Contains("more than 1,000,000 actions", huge.Message, StringComparison.Ordinal);
+        Assert.Contains(CoordinatorCli.DryRunLimitProperty, huge.Message, StringComparison.Ordinal);
+        Assert.Contains("more than 3 actions", small.Message, StringComparison.Ordinal);
+    }
 }
