@@ -127,4 +127,18 @@ public sealed class EvaluateJobTests(TrainedModel trained) : IClassFixture<Train
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("has no test/ directory", result.StandardError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Option_value_that_is_not_a_number_is_one_line_without_type_names_or_help()
+    {
+        var result = await JobProcess.RunAsync(
+            "evaluate", "--model", trained.Dir["model"], "--input", trained.Dir["prepared"], "--output",
+            trained.Dir["never"], "--threads", "two");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            "evaluate: error: --threads: 'two' is not a whole number. Run 'evaluate --help' for the options.",
+            result.StandardError.Trim());
+        Assert.Equal("", result.StandardOutput);
+    }
 }

@@ -135,6 +135,20 @@ public sealed class IngestTests : IDisposable
         Assert.Contains("--input", noArgs.StdErr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Cli_option_value_that_is_not_a_number_is_one_line_without_type_names()
+    {
+        var output = Path.Combine(_dir.Path, "raw");
+
+        var result = await Processes.RunAsync("ingest", "--input", Dataset, "--output", output, "--limit", "abc");
+
+        Assert.Equal(ExitCodes.UserError, result.ExitCode);
+        Assert.Equal(
+            "ingest: error: --limit: 'abc' is not a whole number. Run 'ingest --help' for the options.",
+            result.StdErr.Trim());
+        Assert.False(Directory.Exists(output));
+    }
+
     private string Input(byte[] trainImages, byte[] trainLabels, byte[] testImages, byte[] testLabels)
     {
         var dir = Path.Combine(_dir.Path, "idx");

@@ -140,4 +140,20 @@ public sealed class PreprocessTests : IDisposable
         Assert.Contains("port 'notaport' must be a number", badConnection.StdErr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", badConnection.StdErr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Cli_option_value_that_is_not_a_number_is_one_line_without_type_names()
+    {
+        var output = Path.Combine(_dir.Path, "out");
+
+        var result = await Processes.RunAsync(
+            "preprocess", "--input", _dir.Path, "--output", output, "--validation-percent", "ten");
+
+        Assert.Equal(ExitCodes.UserError, result.ExitCode);
+        Assert.Equal(
+            "preprocess: error: --validation-percent: 'ten' is not a whole number. "
+            + "Run 'preprocess --help' for the options.",
+            result.StdErr.Trim());
+        Assert.False(Directory.Exists(output));
+    }
 }

@@ -114,6 +114,26 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task Cli_NumberOptionWithText_ExitsWithUserErrorAndOneLineWithoutHelp()
+    {
+        var request = await MakeRequestAsync(accuracy: 0.9);
+        var dll = Path.Combine(AppContext.BaseDirectory, "publish.dll");
+
+        var result = await Cli.Wrap("dotnet")
+            .WithArguments([dll, "--model", request.Model.LocalPath, "--evaluation", request.Evaluation.LocalPath,
+                "--output", Path.Combine(_dir, "registry"), "--min-accuracy", "high"])
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync();
+
+        Assert.Equal(ExitCodes.UserError, result.ExitCode);
+        Assert.Equal(
+            "publish: error: --min-accuracy: 'high' is not a number. Run 'publish --help' for the options.",
+            result.StandardError.Trim());
+        Assert.Empty(result.StandardOutput);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "registry")));
+    }
+
+    [Fact]
     public async Task Cli_GoodRun_PrintsVersionAndPathAsProperties()
     {
         var request = await MakeRequestAsync(accuracy: 0.9);

@@ -84,4 +84,17 @@ public sealed class TrainJobTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("tpu", result.StandardError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Option_value_that_is_not_a_number_is_one_line_without_type_names_or_help()
+    {
+        var result = await JobProcess.RunAsync(
+            "train", "--input", _dir["prepared"], "--output", _dir["model"], "--limit", "abc");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            "train: error: --limit: 'abc' is not a whole number. Run 'train --help' for the options.",
+            result.StandardError.Trim());
+        Assert.Equal("", result.StandardOutput);
+    }
 }
