@@ -141,4 +141,23 @@ public sealed class EvaluateJobTests(TrainedModel trained) : IClassFixture<Train
             result.StandardError.Trim());
         Assert.Equal("", result.StandardOutput);
     }
+
+    [Fact]
+    public async Task Test_shard_that_is_not_parquet_is_a_user_error_naming_the_file()
+    {
+        var prepared = trained.Dir["csv-shard-" + Guid.NewGuid().ToString("N")];
+        var shard = Path.Combine(prepared, "test", "part-00000.parquet");
+        Directory.CreateDirectory(Path.GetDirectoryName(shard)!);
+        await File.WriteAllTextAsync(shard, "label,pixel1\n1,0\n");
+        await File.WriteAllTextAsync(Path.Combine(prepared, "_SUCCESS"), "");
+
+        var result = await JobProcess.RunAsync(
+            "evaluate", "--model", trained.Dir["model"], "--input", prepared, "--output", trained.Dir["never"]);
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"evaluate: error: 'file://{shard}' is not a Parquet file", line, StringComparison.Ordinal);
+        Assert.Equal("", result.StandardOutput);
+        Assert.False(Directory.Exists(trained.Dir["never"]));
+    }
 }

@@ -97,4 +97,22 @@ public sealed class TrainJobTests : IDisposable
             result.StandardError.Trim());
         Assert.Equal("", result.StandardOutput);
     }
+
+    [Fact]
+    public async Task Truncated_shard_is_a_user_error_naming_the_file()
+    {
+        await TestData.WritePreparedAsync(_dir["prepared"], train: 8, validation: 8, test: 8);
+        var shard = _dir["prepared/train/part-00000.parquet"];
+        var bytes = await File.ReadAllBytesAsync(shard);
+        await File.WriteAllBytesAsync(shard, bytes[..(bytes.Length / 2)]);
+
+        var result = await JobProcess.RunAsync("train", "--input", _dir["prepared"], "--output", _dir["model"]);
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"train: error: 'file://{shard}' is not a Parquet file", line, StringComparison.Ordinal);
+        Assert.Contains("rerun the Preprocess job", line, StringComparison.Ordinal);
+        Assert.Equal("", result.StandardOutput);
+        Assert.False(Directory.Exists(_dir["model"]));
+    }
 }
