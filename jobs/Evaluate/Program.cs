@@ -18,7 +18,7 @@ var command = new RootCommand("Evaluates a trained model on the test split: metr
     model, input, output, device, threads,
 };
 var parsed = command.Parse(args);
-if (await JobHost.HandleUsageAsync(parsed) is { } exitCode)
+if (await JobHost.HandleUsageAsync("evaluate", parsed) is { } exitCode)
 {
     return exitCode;
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using SparkJobs.Hosting;
 using SparkJobs.Storage;
@@ -191,18 +192,41 @@ internal static class IngestJob
     {
         var found = header.Split(',');
         var wanted = expected.Split(',');
+        var layout = $"label,pixel1,...,pixel{wanted.Length - 1} ({wanted.Length} columns";
+        if (header.Any(c => c == '\uFFFD' || (char.IsControl(c) && c != '\t')))
+        {
+            return $"'{file}' is not a text CSV file (it starts with '{Excerpt(header)}'); pass CSV files whose "
+                + $"first line is the header {layout}).";
+        }
+
         for (var i = 0; i < Math.Max(found.Length, wanted.Length); i++)
         {
             var f = i < found.Length ? found[i] : "(nothing)";
             var w = i < wanted.Length ? wanted[i] : "(nothing)";
             if (f != w)
             {
-                return $"'{file}' line 1, column {i + 1}: the header has '{f}' where '{w}' is expected; "
-                    + $"the header must be label,pixel1,...,pixel{wanted.Length - 1} ({wanted.Length} columns, "
-                    + $"found {found.Length}).";
+                return $"'{file}' line 1, column {i + 1}: the header has '{Excerpt(f)}' where '{w}' is expected; "
+                    + $"the header must be {layout}, found {found.Length}).";
             }
         }
 
         return $"'{file}' line 1: the header differs from the expected one.";
+    }
+
+    /// <summary>Shows the start of a text briefly, with bytes that are not printable text escaped.</summary>
+    public static string Excerpt(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        const int shown = 24;
+        var builder = new StringBuilder();
+        foreach (var c in text.Length > shown ? text[..shown] : text)
+        {
+            // U+FFFD stands for bytes that were not UTF-8 at all; their values are lost, so show a '?'.
+            _ = c == '\uFFFD' ? builder.Append('?')
+                : char.IsControl(c) ? builder.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}")
+                : builder.Append(c);
+        }
+
+        return text.Length > shown ? builder.Append("...").ToString() : builder.ToString();
     }
 }

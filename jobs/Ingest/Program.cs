@@ -32,15 +32,9 @@ root.SetAction((parse, _) => JobHost.RunAsync("ingest", async cancellationToken 
 }));
 
 var parsed = root.Parse(args);
-if (parsed.Errors.Count > 0)
+if (await JobHost.HandleUsageAsync("ingest", parsed) is { } exitCode)
 {
-    foreach (var error in parsed.Errors)
-    {
-        await Console.Error.WriteLineAsync($"ingest: error: {error.Message}");
-    }
-
-    await Console.Error.WriteLineAsync("Run 'ingest --help' for the options.");
-    return ExitCodes.UserError;
+    return exitCode;
 }
 
 return await parsed.InvokeAsync();

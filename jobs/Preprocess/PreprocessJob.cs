@@ -62,10 +62,12 @@ internal static class PreprocessJob
     public static async Task<PreprocessStats> RunAsync(
         PreprocessOptions options, FileSystems fileSystems, CancellationToken cancellationToken)
     {
-        if (options.ValidationPercent is < 0 or > 100)
+        // Train needs rows in both train/ and validation/, so neither split may be given every row.
+        if (options.ValidationPercent is < 1 or > 99)
         {
             throw new JobException(
-                $"--validation-percent {options.ValidationPercent} is out of range; pass 0 to 100.");
+                $"--validation-percent {options.ValidationPercent} is out of range; pass 1 to 99, the share of "
+                + "train rows kept for validation (10 by default).");
         }
 
         var clock = Stopwatch.StartNew();
@@ -137,7 +139,19 @@ internal static class PreprocessJob
         DataSession session, StoragePath directory, CancellationToken cancellationToken)
     {
         // The CSV is parsed once; every count and write below reads the cached rows.
-        var raw = await ImagePipeline.ReadRaw(session, directory.ToString()).CacheAsync(cancellationToken);
+        DataFrame raw;
+        try
+        {
+            raw = await ImagePipeline.ReadRaw(session, directory.ToString()).CacheAsync(cancellationToken);
+        }
+        catch (DataFrameException e) when (e.InputFile is not null)
+        {
+            throw new JobException(
+                $"{e.Message.TrimEnd('.')}; each row must hold {ImagePipeline.Pixels + 1} columns: a label 0-9 and "
+                + $"{ImagePipeline.Pixels} pixels, each a whole number 0-255 (an empty field counts as missing).",
+                e);
+        }
+
         var rowsIn = await raw.CountAsync(cancellationToken);
         var complete = raw.DropNa();
         var labelOk = ImagePipeline.LabelInRange;
@@ -213,6 +227,7 @@ internal static class PreprocessJob
         }
 
         var expected = PixelCsv.Header(ImagePipeline.Pixels);
+        var hasRows = false;
         foreach (var file in files)
         {
             using var reader = new StreamReader(await fs.OpenReadAsync(file.Path, cancellationToken));
@@ -221,6 +236,17 @@ internal static class PreprocessJob
             {
                 throw new JobException(IngestJob.HeaderMismatch(file.Path.ToString(), header, expected));
             }
+
+            while (!hasRows && await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                hasRows = line.Trim().Length > 0;
+            }
+        }
+
+        if (!hasRows)
+        {
+            throw new JobException(
+                $"'{directory}' holds only CSV headers and no data rows; land the {split} images again with ingest.");
         }
 
         return directory;

@@ -78,15 +78,9 @@ root.SetAction((parse, _) => JobHost.RunAsync("preprocess", async cancellationTo
 }));
 
 var parsed = root.Parse(args);
-if (parsed.Errors.Count > 0)
+if (await JobHost.HandleUsageAsync("preprocess", parsed) is { } exitCode)
 {
-    foreach (var error in parsed.Errors)
-    {
-        await Console.Error.WriteLineAsync($"preprocess: error: {error.Message}");
-    }
-
-    await Console.Error.WriteLineAsync("Run 'preprocess --help' for the options.");
-    return ExitCodes.UserError;
+    return exitCode;
 }
 
 return await parsed.InvokeAsync();

@@ -74,6 +74,7 @@ internal sealed class ModelRegistry(IFileSystem fs, StoragePath root, TimeProvid
         var accuracy = metrics["accuracy"]?.GetValue<double>()
             ?? throw new JobException($"'{request.Evaluation.Combine("metrics.json")}' has no numeric 'accuracy' "
                 + "field; it must be the metrics.json that the evaluate job writes.");
+        RequireSameModel(request, metrics);
         if (request.MinAccuracy is { } min && accuracy < min)
         {
             throw new JobException(FormattableString.Invariant(
@@ -125,6 +126,34 @@ internal sealed class ModelRegistry(IFileSystem fs, StoragePath root, TimeProvid
             && int.TryParse(name.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
             ? n
             : 0;
+
+    // metrics.json records the model directory it scored; publishing it beside another model would pair that
+    // model's weights with someone else's accuracy. Evaluations without the field predate it and are trusted.
+    private static void RequireSameModel(PublishRequest request, JsonNode metrics)
+    {
+        if (metrics["model"] is not JsonValue value || !value.TryGetValue<string>(out var evaluated))
+        {
+            return;
+        }
+
+        StoragePath? scored;
+        try
+        {
+            scored = StoragePath.Parse(evaluated);
+        }
+        catch (StorageException)
+        {
+            scored = null;
+        }
+
+        if (scored is null || !scored.IsUnder(request.Model) || !request.Model.IsUnder(scored))
+        {
+            throw new JobException(
+                $"--evaluation '{request.Evaluation}' scored the model '{evaluated}', not --model "
+                + $"'{request.Model}'; evaluate --model '{request.Model}' and publish that evaluation, or pass the "
+                + "model it scored.");
+        }
+    }
 
     private async Task RequireCommittedAsync(
         StoragePath dir, string what, string requiredFile, CancellationToken cancellationToken)

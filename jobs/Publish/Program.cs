@@ -62,4 +62,10 @@ root.SetAction((parse, _) => JobHost.RunAsync("publish", async cancellationToken
     Console.WriteLine($"path={published.Path}");
     return ExitCodes.Success;
 }));
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+if (await JobHost.HandleUsageAsync("publish", parsed) is { } exitCode)
+{
+    return exitCode;
+}
+
+return await parsed.InvokeAsync();

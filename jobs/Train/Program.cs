@@ -23,7 +23,7 @@ var command = new RootCommand("Trains the Fashion-MNIST CNN on the Preprocess jo
     input, output, epochs, batchSize, learningRate, seed, device, threads, limit, resume,
 };
 var parsed = command.Parse(args);
-if (await JobHost.HandleUsageAsync(parsed) is { } exitCode)
+if (await JobHost.HandleUsageAsync("train", parsed) is { } exitCode)
 {
     return exitCode;
 }

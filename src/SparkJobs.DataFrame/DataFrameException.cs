@@ -24,4 +24,7 @@ public sealed class DataFrameException : JobException
         : base(message, innerException)
     {
     }
+
+    /// <summary>Gets the input file the error was found in, when the engine names one.</summary>
+    public string? InputFile { get; init; }
 }

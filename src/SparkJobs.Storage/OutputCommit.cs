@@ -5,7 +5,8 @@ namespace SparkJobs.Storage;
 /// directory under <c>&lt;dir&gt;/_temporary/</c>; <see cref="CommitAsync"/> moves the files into
 /// <c>&lt;dir&gt;</c> and writes <c>&lt;dir&gt;/_SUCCESS</c> last. Until then readers and
 /// coordinators see either the previous complete output or no <c>_SUCCESS</c> at all, and an
-/// abandoned attempt (dispose without commit) is deleted while the previous output stays intact.
+/// abandoned attempt (dispose without commit) is deleted while the previous output stays intact;
+/// directories the attempt itself created, the output and any missing parents, go with it.
 /// </summary>
 public sealed class OutputCommit : IAsyncDisposable
 {
@@ -16,11 +17,16 @@ public sealed class OutputCommit : IAsyncDisposable
     public const string TemporaryDirectory = "_temporary";
 
     private readonly IFileSystem _fs;
+
+    // The highest directory on the output's path that did not exist before the attempt, or null.
+    private readonly StoragePath? _createdRoot;
     private bool _done;
 
-    private OutputCommit(IFileSystem fs, StoragePath output, StoragePath work, string attempt)
+    private OutputCommit(
+        IFileSystem fs, StoragePath output, StoragePath work, string attempt, StoragePath? createdRoot)
     {
         _fs = fs;
+        _createdRoot = createdRoot;
         Output = output;
         WorkPath = work;
         Attempt = attempt;
@@ -51,10 +57,20 @@ public sealed class OutputCommit : IAsyncDisposable
             throw new StorageException($"Output '{output}' is a file; pass a directory path for the job's output.");
         }
 
+        StoragePath? createdRoot = null;
+        if (status is null)
+        {
+            createdRoot = output;
+            while (createdRoot.Parent is { } parent && await fs.GetStatusAsync(parent, cancellationToken) is null)
+            {
+                createdRoot = parent;
+            }
+        }
+
         var attempt = "attempt_" + Guid.NewGuid().ToString("N")[..12];
         var work = output.Combine(TemporaryDirectory).Combine(attempt);
         await fs.CreateDirectoryAsync(work, cancellationToken);
-        return new OutputCommit(fs, output, work, attempt);
+        return new OutputCommit(fs, output, work, attempt, createdRoot);
     }
 
     /// <summary>Tells whether a directory holds a committed output (its <c>_SUCCESS</c> marker exists).</summary>
@@ -107,7 +123,10 @@ public sealed class OutputCommit : IAsyncDisposable
         await _fs.DeleteAsync(temporary, recursive: true, cancellationToken);
     }
 
-    /// <summary>Abandons the attempt if it was not committed, deleting its files.</summary>
+    /// <summary>
+    /// Abandons the attempt if it was not committed, deleting its files, and the output directory and its
+    /// parents when this attempt created them and they are empty.
+    /// </summary>
     /// <returns>A task that completes when the attempt's files are gone.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -123,6 +142,21 @@ public sealed class OutputCommit : IAsyncDisposable
         if (left is { IsDirectory: true } && (await _fs.ListAsync(temporary)).Count == 0)
         {
             await _fs.DeleteAsync(temporary, recursive: false);
+        }
+
+        // A failed first run leaves no empty directory behind; one that existed before is never removed.
+        for (var dir = Output; _createdRoot is not null && dir is not null; dir = dir.Parent)
+        {
+            if (await _fs.GetStatusAsync(dir) is not { IsDirectory: true } || (await _fs.ListAsync(dir)).Count > 0)
+            {
+                break;
+            }
+
+            await _fs.DeleteAsync(dir, recursive: false);
+            if (dir == _createdRoot)
+            {
+                break;
+            }
         }
     }
 

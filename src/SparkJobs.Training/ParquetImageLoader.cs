@@ -1,5 +1,6 @@
 using System.Globalization;
 using Parquet;
+using Parquet.Meta.Proto;
 using Parquet.Schema;
 using SparkJobs.Hosting;
 using SparkJobs.Storage;
@@ -59,7 +60,19 @@ public static class ParquetImageLoader
                 break;
             }
 
-            total += await ReadFileAsync(fs, file.Path, limit - total, pixels, labels, cancellationToken);
+            try
+            {
+                total += await ReadFileAsync(fs, file.Path, limit - total, pixels, labels, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or ThriftProtocolException)
+            {
+                // Parquet checks the magic bytes and the footer when it opens a file; a truncated shard or one
+                // of another format fails there, whichever file system the stream came from.
+                throw new JobException(
+                    $"'{file.Path}' is not a Parquet file (it may be truncated or damaged); rerun the Preprocess "
+                    + "job to write it again.",
+                    e);
+            }
         }
 
         if (total == 0)

@@ -127,4 +127,37 @@ public sealed class EvaluateJobTests(TrainedModel trained) : IClassFixture<Train
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("has no test/ directory", result.StandardError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Option_value_that_is_not_a_number_is_one_line_without_type_names_or_help()
+    {
+        var result = await JobProcess.RunAsync(
+            "evaluate", "--model", trained.Dir["model"], "--input", trained.Dir["prepared"], "--output",
+            trained.Dir["never"], "--threads", "two");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            "evaluate: error: --threads: 'two' is not a whole number. Run 'evaluate --help' for the options.",
+            result.StandardError.Trim());
+        Assert.Equal("", result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Test_shard_that_is_not_parquet_is_a_user_error_naming_the_file()
+    {
+        var prepared = trained.Dir["csv-shard-" + Guid.NewGuid().ToString("N")];
+        var shard = Path.Combine(prepared, "test", "part-00000.parquet");
+        Directory.CreateDirectory(Path.GetDirectoryName(shard)!);
+        await File.WriteAllTextAsync(shard, "label,pixel1\n1,0\n");
+        await File.WriteAllTextAsync(Path.Combine(prepared, "_SUCCESS"), "");
+
+        var result = await JobProcess.RunAsync(
+            "evaluate", "--model", trained.Dir["model"], "--input", prepared, "--output", trained.Dir["never"]);
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"evaluate: error: 'file://{shard}' is not a Parquet file", line, StringComparison.Ordinal);
+        Assert.Equal("", result.StandardOutput);
+        Assert.False(Directory.Exists(trained.Dir["never"]));
+    }
 }

@@ -105,6 +105,25 @@ public sealed class HdfsJobTests : IAsyncLifetime
             && r.Query.Contains("length=", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Train_refuses_a_shard_on_hdfs_that_is_not_parquet()
+    {
+        await TestData.WritePreparedAsync(_server.Local("/data/prepared"), train: 8, validation: 8, test: 8);
+        await File.WriteAllBytesAsync(_server.Local("/data/prepared/train/part-00000.parquet"), [0x50, 0x41, 0x52]);
+        var hdfs = "hdfs://" + WebHdfsTestServer.Authority;
+
+        var train = await JobProcess.RunAsync("train", HadoopEnvironment(),
+            "--input", $"{hdfs}/data/prepared", "--output", $"{hdfs}/runs/model", "--epochs", "1");
+
+        Assert.Equal(2, train.ExitCode);
+        var line = Assert.Single(train.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith(
+            $"train: error: '{hdfs}/data/prepared/train/part-00000.parquet' is not a Parquet file",
+            line,
+            StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_server.Local("/runs/model")));
+    }
+
     private Dictionary<string, string?> HadoopEnvironment()
     {
         var conf = Path.Combine(_dir.Path, "hadoop-conf");

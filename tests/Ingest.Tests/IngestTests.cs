@@ -67,7 +67,69 @@ public sealed class IngestTests : IDisposable
             () => IngestJob.RunAsync(new IngestOptions(input, output, 0), FileSystems.Default, default));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
         Assert.Contains("train-", e.Message, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(output, OutputCommit.SuccessMarker)));
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Theory]
+    [InlineData("magic", "train-images-idx3-ubyte.gz' ")]
+    [InlineData("truncated", "train-images-idx3-ubyte.gz' is truncated")]
+    [InlineData("missing", "has no t10k-labels-idx1-ubyte.gz")]
+    [InlineData("not-gzip", "train-labels-idx1-ubyte.gz'")]
+    public async Task Cli_failed_run_is_one_line_and_leaves_no_output_directory(string defect, string message)
+    {
+        var images = defect switch
+        {
+            "magic" => Idx.Images(3, magic: 0x804),
+            "truncated" => Idx.Images(3, cut: 100),
+            _ => Idx.Images(3),
+        };
+        var input = Input(images, Idx.Labels(1, 2, 3), Idx.Images(1), Idx.Labels(1));
+        if (defect == "missing")
+        {
+            File.Delete(Path.Combine(input, "t10k-labels-idx1-ubyte.gz"));
+        }
+        else if (defect == "not-gzip")
+        {
+            File.WriteAllText(Path.Combine(input, "train-labels-idx1-ubyte.gz"), "plain text, not gzip");
+        }
+
+        var output = Path.Combine(_dir.Path, "landing", "raw");
+
+        var result = await Processes.RunAsync("ingest", "--input", input, "--output", output);
+
+        Assert.Equal(ExitCodes.UserError, result.ExitCode);
+        var line = Assert.Single(result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("ingest: error: ", line, StringComparison.Ordinal);
+        Assert.Contains(message, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StdErr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir.Path, "landing")));
+    }
+
+    [Fact]
+    public async Task Failed_run_into_an_existing_directory_keeps_that_directory()
+    {
+        var input = Input(Idx.Images(3, magic: 0x804), Idx.Labels(1, 2, 3), Idx.Images(1), Idx.Labels(1));
+        var output = Directory.CreateDirectory(Path.Combine(_dir.Path, "raw")).FullName;
+
+        await Assert.ThrowsAsync<JobException>(
+            () => IngestJob.RunAsync(new IngestOptions(input, output, 0), FileSystems.Default, default));
+
+        Assert.True(Directory.Exists(output));
+        Assert.Empty(Directory.GetFileSystemEntries(output));
+    }
+
+    [Fact]
+    public async Task Binary_csv_input_is_named_without_printing_its_bytes()
+    {
+        var csv = Path.Combine(_dir.Path, "in.csv");
+        await File.WriteAllBytesAsync(csv, [.. "PAR1"u8, 0x00, 0x15, 0xC3, 0x28, .. "PAR1"u8, (byte)'\n']);
+
+        var e = await Assert.ThrowsAsync<JobException>(() => IngestJob.RunAsync(
+            new IngestOptions(csv, Path.Combine(_dir.Path, "raw"), 0), FileSystems.Default, default));
+
+        Assert.Contains(@"in.csv' is not a text CSV file (it starts with 'PAR1\x00\x15?(PAR1')", e.Message,
+            StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir.Path, "raw")));
     }
 
     [Fact]
@@ -133,6 +195,20 @@ public sealed class IngestTests : IDisposable
         var noArgs = await Processes.RunAsync("ingest");
         Assert.Equal(ExitCodes.UserError, noArgs.ExitCode);
         Assert.Contains("--input", noArgs.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cli_option_value_that_is_not_a_number_is_one_line_without_type_names()
+    {
+        var output = Path.Combine(_dir.Path, "raw");
+
+        var result = await Processes.RunAsync("ingest", "--input", Dataset, "--output", output, "--limit", "abc");
+
+        Assert.Equal(ExitCodes.UserError, result.ExitCode);
+        Assert.Equal(
+            "ingest: error: --limit: 'abc' is not a whole number. Run 'ingest --help' for the options.",
+            result.StdErr.Trim());
+        Assert.False(Directory.Exists(output));
     }
 
     private string Input(byte[] trainImages, byte[] trainLabels, byte[] testImages, byte[] testLabels)

@@ -140,4 +140,115 @@ public sealed class PreprocessTests : IDisposable
         Assert.Contains("port 'notaport' must be a number", badConnection.StdErr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", badConnection.StdErr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Cli_option_value_that_is_not_a_number_is_one_line_without_type_names()
+    {
+        var output = Path.Combine(_dir.Path, "out");
+
+        var result = await Processes.RunAsync(
+            "preprocess", "--input", _dir.Path, "--output", output, "--validation-percent", "ten");
+
+        Assert.Equal(ExitCodes.UserError, result.ExitCode);
+        Assert.Equal(
+            "preprocess: error: --validation-percent: 'ten' is not a whole number. "
+            + "Run 'preprocess --help' for the options.",
+            result.StdErr.Trim());
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("100")]
+    [InlineData("-5")]
+    public async Task Cli_refuses_a_validation_percent_that_leaves_a_split_empty(string percent)
+    {
+        var raw = WriteRawCsv(GoodRow(1), GoodRow(2));
+        var output = Path.Combine(_dir.Path, "out");
+
+        var result = await Processes.RunAsync(
+            "preprocess", "--input", raw, "--output", output, "--validation-percent", percent);
+
+        AssertOneLineUserError(result);
+        Assert.Contains($"--validation-percent {percent} is out of range; pass 1 to 99", result.StdErr,
+            StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public async Task Cli_refuses_a_csv_with_only_a_header_before_writing_anything()
+    {
+        var raw = WriteRawCsv();
+        var output = Path.Combine(_dir.Path, "out");
+
+        var result = await Processes.RunAsync("preprocess", "--input", raw, "--output", output);
+
+        AssertOneLineUserError(result);
+        Assert.Contains($"'file://{raw}/train' holds only CSV headers and no data rows", result.StdErr,
+            StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Theory]
+    [InlineData("value", "line 3: column 'pixel2' holds 'abc', which is not a whole number")]
+    [InlineData("columns", "line 3 has 701 columns where 785 are expected")]
+    [InlineData("quote", "line 3 has a value with an unterminated quote")]
+    public async Task Cli_reports_a_bad_csv_row_as_one_line_with_the_file_line_and_what_is_expected(
+        string defect, string message)
+    {
+        var row = defect switch
+        {
+            "value" => "2,0,abc" + GoodRow(0)[5..],
+            "columns" => "2," + string.Join(",", Enumerable.Repeat("0", 700)),
+            _ => "2,\"0" + GoodRow(0)[3..],
+        };
+        var raw = WriteRawCsv(GoodRow(1), row, GoodRow(3));
+        var output = Path.Combine(_dir.Path, "out");
+
+        var result = await Processes.RunAsync("preprocess", "--input", raw, "--output", output);
+
+        AssertOneLineUserError(result);
+        Assert.Contains($"{raw}/train/part-00000.csv' {message}", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("785 columns: a label 0-9 and 784 pixels, each a whole number 0-255", result.StdErr,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("Possible", result.StdErr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public async Task Cli_says_a_binary_file_is_not_csv_without_printing_its_bytes()
+    {
+        var raw = Path.Combine(_dir.Path, "raw");
+        Directory.CreateDirectory(Path.Combine(raw, "train"));
+        byte[] parquetLike = [.. "PAR1"u8, 0x15, 0x04, 0x15, 0xC0, 0xFF, 0x00, 0x1B, .. "PAR1"u8, (byte)'\n'];
+        await File.WriteAllBytesAsync(Path.Combine(raw, "train", "part-00000.parquet"), parquetLike);
+        var output = Path.Combine(_dir.Path, "out");
+
+        var result = await Processes.RunAsync("preprocess", "--input", raw, "--output", output);
+
+        AssertOneLineUserError(result);
+        Assert.Contains(@"part-00000.parquet' is not a text CSV file (it starts with 'PAR1\x15\x04\x15?", result.StdErr,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain(result.StdErr.TrimEnd(), c => char.IsControl(c) || c == '\uFFFD');
+        Assert.False(Directory.Exists(output));
+    }
+
+    private static string GoodRow(int label) => $"{label}," + string.Join(",", Enumerable.Repeat("0", 784));
+
+    private static void AssertOneLineUserError((int ExitCode, string StdOut, string StdErr) result)
+    {
+        Assert.Equal(ExitCodes.UserError, result.ExitCode);
+        var line = Assert.Single(result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("preprocess: error: ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StdErr, StringComparison.Ordinal);
+        Assert.Empty(result.StdOut);
+    }
+
+    private string WriteRawCsv(params string[] rows)
+    {
+        var raw = Path.Combine(_dir.Path, "raw");
+        Directory.CreateDirectory(Path.Combine(raw, "train"));
+        File.WriteAllLines(Path.Combine(raw, "train", "part-00000.csv"), [PixelCsv.Header(784), .. rows]);
+        return raw;
+    }
 }

@@ -96,6 +96,43 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task PublishAsync_EvaluationOfTheSameModelInAnotherSpelling_IsPublished()
+    {
+        var request = await MakeRequestAsync(accuracy: 0.9);
+        var spelled = "file://" + request.Model.LocalPath + "/";
+        await _fs.WriteAllTextAsync(
+            request.Evaluation.Combine("metrics.json"), $$"""{"accuracy": 0.9, "model": "{{spelled}}"}""");
+        var registry = new ModelRegistry(_fs, Root.Combine("registry"), _time);
+
+        var published = await registry.PublishAsync(request, CancellationToken.None);
+
+        Assert.Equal("v1", published.Version);
+    }
+
+    [Fact]
+    public async Task Cli_EvaluationOfAnotherModel_ExitsWithUserErrorNamingBoth()
+    {
+        var request = await MakeRequestAsync(accuracy: 0.9);
+        var other = Root.Combine("other-model");
+        await _fs.WriteAllTextAsync(
+            request.Evaluation.Combine("metrics.json"), $$"""{"accuracy": 0.9, "model": "{{other}}"}""");
+        var dll = Path.Combine(AppContext.BaseDirectory, "publish.dll");
+
+        var result = await Cli.Wrap("dotnet")
+            .WithArguments([dll, "--model", request.Model.LocalPath, "--evaluation", request.Evaluation.LocalPath,
+                "--output", Path.Combine(_dir, "registry")])
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync();
+
+        Assert.Equal(ExitCodes.UserError, result.ExitCode);
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"scored the model '{other}', not --model '{request.Model}'", line, StringComparison.Ordinal);
+        Assert.Contains($"--evaluation '{request.Evaluation}'", line, StringComparison.Ordinal);
+        Assert.Empty(result.StandardOutput);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "registry", "v1")));
+    }
+
+    [Fact]
     public async Task Cli_BadProperty_ExitsWithUserErrorAndOneLine()
     {
         var request = await MakeRequestAsync(accuracy: 0.9);
@@ -111,6 +148,26 @@ public sealed class ModelRegistryTests : IDisposable
         Assert.Equal("publish: error: --property 'novalue' is not KEY=VALUE; write for example --property epochs=10.",
             result.StandardError.Trim());
         Assert.Empty(result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Cli_NumberOptionWithText_ExitsWithUserErrorAndOneLineWithoutHelp()
+    {
+        var request = await MakeRequestAsync(accuracy: 0.9);
+        var dll = Path.Combine(AppContext.BaseDirectory, "publish.dll");
+
+        var result = await Cli.Wrap("dotnet")
+            .WithArguments([dll, "--model", request.Model.LocalPath, "--evaluation", request.Evaluation.LocalPath,
+                "--output", Path.Combine(_dir, "registry"), "--min-accuracy", "high"])
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync();
+
+        Assert.Equal(ExitCodes.UserError, result.ExitCode);
+        Assert.Equal(
+            "publish: error: --min-accuracy: 'high' is not a number. Run 'publish --help' for the options.",
+            result.StandardError.Trim());
+        Assert.Empty(result.StandardOutput);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "registry")));
     }
 
     [Fact]

@@ -55,6 +55,36 @@ public abstract class OutputCommitTests
     }
 
     [Fact]
+    public async Task Dispose_WithoutCommit_RemovesTheDirectoriesTheAttemptCreated()
+    {
+        await _fs.CreateDirectoryAsync(Root);
+        var output = Root.Combine("new/deeper/out");
+
+        await using (var failed = await OutputCommit.BeginAsync(_fs, output))
+        {
+            await _fs.WriteAllTextAsync(failed.WorkPath.Combine("part-00000.csv"), "half");
+        }
+
+        Assert.False(await _fs.ExistsAsync(Root.Combine("new")));
+        Assert.True(await _fs.ExistsAsync(Root));
+    }
+
+    [Fact]
+    public async Task Dispose_WithoutCommit_KeepsAnEmptyOutputDirectoryThatExistedBefore()
+    {
+        var output = Root.Combine("out");
+        await _fs.CreateDirectoryAsync(output);
+
+        await using (var failed = await OutputCommit.BeginAsync(_fs, output))
+        {
+            await _fs.WriteAllTextAsync(failed.WorkPath.Combine("part-00000.csv"), "half");
+        }
+
+        Assert.Equal(true, (await _fs.GetStatusAsync(output))?.IsDirectory);
+        Assert.Empty(await _fs.ListAsync(output));
+    }
+
+    [Fact]
     public async Task Commit_OverPreviousOutput_RemovesFilesTheNewOutputDoesNotHave()
     {
         var output = Root.Combine("out");

@@ -90,6 +90,34 @@ public sealed class ParquetImageLoaderTests : IDisposable
         Assert.Contains("[0, 1]", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("empty")]
+    [InlineData("tiny")]
+    [InlineData("text")]
+    [InlineData("truncated")]
+    [InlineData("bad-footer")]
+    public async Task Shard_that_is_not_parquet_names_the_file_and_says_to_rerun_preprocess(string defect)
+    {
+        var path = _dir["split/part-00000.parquet"];
+        await TestData.WriteShardAsync(path, TestData.Images(4));
+        var good = await File.ReadAllBytesAsync(path);
+        byte[] bytes = defect switch
+        {
+            "empty" => [],
+            "tiny" => "PAR1"u8.ToArray(),
+            "text" => "label,pixel1,pixel2\n1,2,3\n"u8.ToArray(),
+            "truncated" => good[..(good.Length / 2)],
+            _ => [.. good[..4], .. Enumerable.Repeat((byte)0xEE, 64), .. BitConverter.GetBytes(64), .. "PAR1"u8],
+        };
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var error = await Assert.ThrowsAsync<JobException>(() => LoadAsync());
+
+        Assert.Contains($"'{StoragePath.FromLocal(path)}' is not a Parquet file", error.Message, StringComparison.Ordinal);
+        Assert.Contains("rerun the Preprocess job", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Directory_without_parquet_files_says_to_run_preprocess()
     {

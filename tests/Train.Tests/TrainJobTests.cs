@@ -84,4 +84,35 @@ public sealed class TrainJobTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("tpu", result.StandardError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Option_value_that_is_not_a_number_is_one_line_without_type_names_or_help()
+    {
+        var result = await JobProcess.RunAsync(
+            "train", "--input", _dir["prepared"], "--output", _dir["model"], "--limit", "abc");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            "train: error: --limit: 'abc' is not a whole number. Run 'train --help' for the options.",
+            result.StandardError.Trim());
+        Assert.Equal("", result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Truncated_shard_is_a_user_error_naming_the_file()
+    {
+        await TestData.WritePreparedAsync(_dir["prepared"], train: 8, validation: 8, test: 8);
+        var shard = _dir["prepared/train/part-00000.parquet"];
+        var bytes = await File.ReadAllBytesAsync(shard);
+        await File.WriteAllBytesAsync(shard, bytes[..(bytes.Length / 2)]);
+
+        var result = await JobProcess.RunAsync("train", "--input", _dir["prepared"], "--output", _dir["model"]);
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"train: error: 'file://{shard}' is not a Parquet file", line, StringComparison.Ordinal);
+        Assert.Contains("rerun the Preprocess job", line, StringComparison.Ordinal);
+        Assert.Equal("", result.StandardOutput);
+        Assert.False(Directory.Exists(_dir["model"]));
+    }
 }

@@ -282,7 +282,7 @@ internal sealed class EmbeddedEngine : IDataEngine
         }
         catch (DbException e)
         {
-            throw new DataFrameException($"The embedded engine (DuckDB) failed: {e.Message}", e);
+            throw DuckDbErrors.Translate(e.Message, e);
         }
     }
 
