@@ -17,10 +17,15 @@ public sealed class PreprocessOnSparkTests : IDisposable
     [Fact]
     public async Task Job_runs_its_counts_as_queries_and_its_writes_as_commands_then_commits()
     {
-        // Arrange: a landing directory whose header the job checks, and a server that answers the job's queries.
+        // Arrange: a landing directory whose header and first row the job checks (the server holds the data it
+        // answers with), and a server that answers the job's queries.
         var raw = Path.Combine(_dir.Path, "raw", "train");
         Directory.CreateDirectory(raw);
-        await File.WriteAllLinesAsync(Path.Combine(raw, "part-00000.csv"), [string.Join(",", ["label", .. ImagePipeline.PixelNames])]);
+        await File.WriteAllLinesAsync(Path.Combine(raw, "part-00000.csv"),
+        [
+            string.Join(",", ["label", .. ImagePipeline.PixelNames]),
+            string.Join(",", Enumerable.Repeat("0", 1 + ImagePipeline.PixelNames.Count)),
+        ]);
         await using var server = await FakeSparkConnectServer.StartAsync();
         server.State.Results = Answer;
         var output = Path.Combine(_dir.Path, "prepared");
