@@ -151,13 +151,17 @@ internal sealed class BundleService(CoordinatorStore store, TimeProvider time, F
             };
             if (status != bundle.Status)
             {
-                Set(bundle.Id, status);
+                TrySet(bundle.Id, bundle.Status, status);
             }
 
             if (status == "PREP" && bundle.KickOff <= now)
             {
                 await KickOffAsync(bundle, cancellationToken);
-                Set(bundle.Id, "RUNNING");
+                if (!TrySet(bundle.Id, status, "RUNNING") && Get(bundle.Id, "E0604").Status == "KILLED")
+                {
+                    // Killed while it kicked off: the coordinators it just started go too.
+                    ControlCoordinators(bundle.Id, "kill");
+                }
             }
             else if (status is "RUNNING" or "RUNNINGWITHERROR" or "PAUSED" or "PAUSEDWITHERROR")
             {
@@ -214,6 +218,12 @@ internal sealed class BundleService(CoordinatorStore store, TimeProvider time, F
                 "kill needs a live bundle, suspend a PREP, RUNNING or PAUSED one, resume a suspended one.");
         }
 
+        ControlCoordinators(id, operation);
+        Set(id, next);
+    }
+
+    private void ControlCoordinators(string id, string operation)
+    {
         var operations = new CoordinatorOperations(store, time, fileSystems);
         foreach (var coordinator in Coordinators(id).Where(x => x.CoordinatorId is not null))
         {
@@ -223,8 +233,6 @@ internal sealed class BundleService(CoordinatorStore store, TimeProvider time, F
                 operations.Control(coordinator.CoordinatorId!, operation);
             }
         }
-
-        Set(id, next);
     }
 
     /// <summary>
@@ -543,11 +551,20 @@ internal sealed class BundleService(CoordinatorStore store, TimeProvider time, F
 
         if (status != bundle.Status)
         {
-            Set(bundle.Id, status);
+            TrySet(bundle.Id, bundle.Status, status);
         }
     }
 
     private void Set(string id, string status) => SetColumn(id, "status", status);
+
+    // The scheduler's own status moves apply only if no command changed the bundle since it was read.
+    private bool TrySet(string id, string expected, string status)
+    {
+        using var c = store.Connect();
+        return CoordinatorStore.Exec(c, null,
+            "UPDATE bundle_jobs SET status = $s WHERE id = $id AND status = $expected",
+            ("$s", status), ("$id", id), ("$expected", expected)) == 1;
+    }
 
     private void SetColumn(string id, string column, object? value)
     {

@@ -80,8 +80,7 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
         if (job.Status is "PREP" or "PREPPAUSED")
         {
             var paused = job.Pause is { } p && p <= now;
-            store.SetJob(job.Id, "status", paused ? "PREPPAUSED" : "RUNNING");
-            if (paused)
+            if (!store.TrySetJobStatus(job.Id, job.Status, paused ? "PREPPAUSED" : "RUNNING") || paused)
             {
                 return;
             }
@@ -292,6 +291,12 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
 
     private void RollUp(CoordJobRecord job, IReadOnlyList<CoordActionRecord> actions)
     {
+        // A kill or suspend may have landed during this pass; the roll-up never undoes it.
+        if (!Active.Contains(job.Status))
+        {
+            return;
+        }
+
         var statuses = actions.Select(a => a.Status).ToList();
         var bad = statuses.Any(s => s is CoordActionStatus.FAILED or CoordActionStatus.KILLED
             or CoordActionStatus.TIMEDOUT);
@@ -306,7 +311,7 @@ internal sealed class CoordinatorService(CoordinatorStore store, TimeProvider ti
 
         if (status != job.Status)
         {
-            store.SetJob(job.Id, "status", status);
+            store.TrySetJobStatus(job.Id, job.Status, status);
         }
     }
 

@@ -113,6 +113,17 @@ internal sealed class CoordinatorStore
 
     public CoordJobRecord? GetJob(string id) => ListJobs(id) is [var job, ..] ? job : null;
 
+    /// <summary>
+    /// Moves a coordinator from the status the scheduler read to the one it computed, only if nobody changed it
+    /// meanwhile: a kill or suspend that lands between the scheduler's read and write is kept.
+    /// </summary>
+    public bool TrySetJobStatus(string id, string expected, string status)
+    {
+        using var c = Connect();
+        return Exec(c, null, "UPDATE coord_jobs SET status = $s WHERE id = $id AND status = $expected",
+            ("$s", status), ("$id", id), ("$expected", expected)) == 1;
+    }
+
     public void SetJob(string id, string column, object? value)
     {
         using var c = Connect();
