@@ -75,7 +75,7 @@ internal sealed partial class CoordinatorCli
         var actions = args.Page(store.Actions(id)).Select(a => new CoordinatorActionView(a.Id, a.Number,
             a.Status.ToString(), a.WorkflowId, a.WorkflowId is { } wf ? store.Jobs.GetJob(wf)?.Status.ToString() : null,
             a.ErrorCode, a.ErrorMessage, a.JobId, a.Created, a.NominalTime, a.LastModified));
-        CoordinatorTables.WriteCoordinator(stdout, view, actions, args.Has("verbose"));
+        InfoTables.WriteCoordinator(stdout, view, actions, args.Has("verbose"));
         return ExitCodes.Success;
     }
 
@@ -119,7 +119,7 @@ internal sealed partial class CoordinatorCli
     {
         var store = Store();
         var service = new CoordinatorService(store, time, FileSystems.Default);
-        CoordinatorTables.WriteCoordinatorList(stdout, store.ListJobs().Select(job => new CoordinatorListView(job.Id,
+        InfoTables.WriteCoordinatorList(stdout, store.ListJobs().Select(job => new CoordinatorListView(job.Id,
             job.Name, job.Status, job.Created, job.Materialized ? null
                 : new Materializer(service.Definition(job), time).NextNominalTime(job.LastActionNumber,
                     job.LastNominal))));

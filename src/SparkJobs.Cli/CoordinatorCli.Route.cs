@@ -148,14 +148,14 @@ internal sealed partial class CoordinatorCli
             return new BundleCoordinatorView(cid, coordinator.Status, d.Frequency.OozieValue,
                 d.Frequency.OozieTimeUnit, d.Start, next, c.Name);
         });
-        CoordinatorTables.WriteBundle(stdout, new BundleJobView(job.Id, job.Name, job.AppPath, job.Status,
+        InfoTables.WriteBundle(stdout, new BundleJobView(job.Id, job.Name, job.AppPath, job.Status,
             job.KickOff), rows);
         return ExitCodes.Success;
     }
 
     private int ListBundles()
     {
-        CoordinatorTables.WriteBundleList(stdout,
+        InfoTables.WriteBundleList(stdout,
             Bundles().Jobs().Select(b => new BundleListView(b.Id, b.Name, b.Status, b.KickOff)));
         return ExitCodes.Success;
     }

@@ -10,7 +10,7 @@ namespace SparkJobs.Cli;
 /// <summary>The workflow job commands that split -run into its parts: -submit, -start and -poll.</summary>
 internal sealed partial class OozieCli
 {
-    private static readonly JobStatus[] Final = [JobStatus.SUCCEEDED, JobStatus.KILLED, JobStatus.FAILED];
+    private static readonly string[] FinalStatuses = ["SUCCEEDED", "KILLED", "FAILED", "DONEWITHERROR"];
 
     // Returns null when none of -submit, -start or -poll was given.
     private async Task<int?> WorkflowJobAsync(CliArguments args)
@@ -58,17 +58,27 @@ internal sealed partial class OozieCli
         return null;
     }
 
-    // Oozie's -poll takes minutes; fractions are allowed so short jobs can be polled in seconds.
-    private async Task<int> PollAsync(string id, CliArguments args)
+    private Task<int> PollAsync(string id, CliArguments args)
+    {
+        var store = OpenStore();
+        return PollAsync(id, () => Task.FromResult(GetJob(store, id).Status.ToString()), args, stdout, stderr, time);
+    }
+
+    /// <summary>
+    /// Oozie's <c>-poll</c>, for the local store and a server alike: one line per status change (every poll with
+    /// -verbose) until a final status, which exits 0 only for SUCCEEDED. Intervals are minutes; fractions are
+    /// allowed so short jobs can be polled in seconds.
+    /// </summary>
+    internal static async Task<int> PollAsync(string id, Func<Task<string>> readStatus, CliArguments args,
+        TextWriter stdout, TextWriter stderr, TimeProvider time)
     {
         var interval = Minutes(args, "interval", 5);
         var timeout = Minutes(args, "timeout", 30);
-        var store = OpenStore();
         var deadline = time.GetUtcNow() + timeout;
-        var last = (JobStatus?)null;
+        string? last = null;
         while (true)
         {
-            var status = GetJob(store, id).Status;
+            var status = await readStatus();
             if (status != last || args.Has("verbose"))
             {
                 stdout.WriteLine($"{id} : {status}");
@@ -76,9 +86,9 @@ internal sealed partial class OozieCli
                 last = status;
             }
 
-            if (Final.Contains(status))
+            if (FinalStatuses.Contains(status))
             {
-                return status == JobStatus.SUCCEEDED ? ExitCodes.Success : ExitCodes.Failure;
+                return status == nameof(JobStatus.SUCCEEDED) ? ExitCodes.Success : ExitCodes.Failure;
             }
 
             if (time.GetUtcNow() >= deadline)

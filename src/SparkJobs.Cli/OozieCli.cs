@@ -278,7 +278,7 @@ internal sealed partial class OozieCli(TextWriter stdout, TextWriter stderr, Tim
     }
 
     private static string ActionRow(string id, string status, string extId, string extStatus, string code) =>
-        CoordinatorTables.WorkflowActionRow(id, status, extId, extStatus, code);
+        InfoTables.WorkflowActionRow(id, status, extId, extStatus, code);
 
     private int Log(string id)
     {

@@ -269,39 +269,12 @@ internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url
     private static int Number(JsonElement e, string name) =>
         int.TryParse(Value(e, name), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : 0;
 
-    // Like the local -poll: one line per status change (every poll with -verbose) until a final status.
-    private async Task<int> PollAsync(HttpClient http, string id, CliArguments args)
-    {
-        var interval = OozieCli.Minutes(args, "interval", 5);
-        var timeout = OozieCli.Minutes(args, "timeout", 30);
-        var deadline = time.GetUtcNow() + timeout;
-        string? last = null;
-        while (true)
+    private Task<int> PollAsync(HttpClient http, string id, CliArguments args) =>
+        OozieCli.PollAsync(id, async () =>
         {
             using var doc = JsonDocument.Parse(await SendAsync(http, HttpMethod.Get, Show(id, "status"), null));
-            var status = Text(doc.RootElement, "status");
-            if (status != last || args.Has("verbose"))
-            {
-                stdout.WriteLine($"{id} : {status}");
-                stdout.Flush();
-                last = status;
-            }
-
-            if (status is "SUCCEEDED" or "KILLED" or "FAILED" or "DONEWITHERROR")
-            {
-                return status == "SUCCEEDED" ? ExitCodes.Success : ExitCodes.Failure;
-            }
-
-            if (time.GetUtcNow() >= deadline)
-            {
-                stderr.WriteLine($"Job {id} is still {status} after {timeout.TotalMinutes} min (-timeout); " +
-                    "poll again or raise -timeout.");
-                return ExitCodes.Failure;
-            }
-
-            await Task.Delay(interval, time);
-        }
-    }
+            return Text(doc.RootElement, "status");
+        }, args, stdout, stderr, time);
 
     private void PrintInfo(JsonElement job, bool verbose)
     {
@@ -361,7 +334,7 @@ internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url
             Value(a, "errorCode"), Value(a, "errorMessage"), Text(a, "coordJobId"), DateValue(a, "createdTime"),
             DateValue(a, "nominalTime"), DateValue(a, "lastModifiedTime"), Value(a, "consoleUrl"),
             Value(a, "trackerUri"), Value(a, "missingDependencies")));
-        CoordinatorTables.WriteCoordinator(stdout, view, actions, verbose);
+        InfoTables.WriteCoordinator(stdout, view, actions, verbose);
     }
 
     // The local bundle table; a server lists the coordinators it started under their bundle.xml names.
@@ -372,7 +345,7 @@ internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url
         var coordinators = Array(job, "bundleCoordJobs").Select(c => new BundleCoordinatorView(
             Text(c, "coordJobId"), Text(c, "status"), Value(c, "frequency"), Value(c, "timeUnit"),
             DateValue(c, "startTime"), DateValue(c, "nextMaterializedTime"), Text(c, "coordJobName")));
-        CoordinatorTables.WriteBundle(stdout, view, coordinators);
+        InfoTables.WriteBundle(stdout, view, coordinators);
     }
 
     // The local -verbose columns, from the action JSON fields that carry them.
@@ -387,7 +360,7 @@ internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url
         "Status", "Ended", "Transition");
 
     private static string Row(string id, string status, string extId, string extStatus, string code) =>
-        CoordinatorTables.WorkflowActionRow(id, status, extId, extStatus, code);
+        InfoTables.WorkflowActionRow(id, status, extId, extStatus, code);
 
     private async Task<int> JobsAsync(HttpClient http, CliArguments args)
     {
@@ -402,7 +375,7 @@ internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url
         using var doc = JsonDocument.Parse(await SendAsync(http, HttpMethod.Get, Api(query), null));
         if (type is "coordinator" or "coord")
         {
-            CoordinatorTables.WriteCoordinatorList(stdout, Array(doc.RootElement, "coordinatorjobs").Select(j =>
+            InfoTables.WriteCoordinatorList(stdout, Array(doc.RootElement, "coordinatorjobs").Select(j =>
                 new CoordinatorListView(Text(j, "coordJobId"), Text(j, "coordJobName"), Text(j, "status"),
                     DateValue(j, "createdTime"), DateValue(j, "nextMaterializedTime"))));
             return ExitCodes.Success;
@@ -410,7 +383,7 @@ internal sealed class RemoteCli(TextWriter stdout, TextWriter stderr, string url
 
         if (type == "bundle")
         {
-            CoordinatorTables.WriteBundleList(stdout, Array(doc.RootElement, "bundlejobs").Select(j =>
+            InfoTables.WriteBundleList(stdout, Array(doc.RootElement, "bundlejobs").Select(j =>
                 new BundleListView(Text(j, "bundleJobId"), Text(j, "bundleJobName"), Text(j, "status"),
                     DateValue(j, "kickoffTime"))));
             return ExitCodes.Success;

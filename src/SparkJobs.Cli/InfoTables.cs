@@ -27,10 +27,10 @@ internal sealed record CoordinatorListView(string Id, string Name, string Status
 internal sealed record BundleListView(string Id, string Name, string Status, DateTimeOffset? KickOff);
 
 /// <summary>
-/// The coordinator and bundle tables of <c>job -info</c> and <c>jobs</c>, in Oozie's CLI layout; the local commands
-/// and the remote client print the same tables from their own sources.
+/// The tables of <c>job -info</c> and <c>jobs</c> (workflow action rows, coordinators and bundles) in Oozie's CLI
+/// layout; the local commands and the remote client print the same tables from their own sources.
 /// </summary>
-internal static class CoordinatorTables
+internal static class InfoTables
 {
     /// <summary>
     /// Prints a coordinator job and its actions as <c>oozie job -info</c> does: the job's fields, then one row per
