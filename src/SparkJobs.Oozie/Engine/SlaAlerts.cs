@@ -26,7 +26,7 @@ internal sealed class SlaAlerts(JobStore store, TimeProvider time, Action<string
     private async Task ReportAsync(string jobId, bool ended)
     {
         var job = store.GetJob(jobId);
-        if (job is null || !job.Definition.Contains(Parsing.WorkflowParser.SlaNamespacePrefix, StringComparison.Ordinal))
+        if (job is null || !SlaCalculator.HasSla(job))
         {
             return;
         }

@@ -91,6 +91,15 @@ public static class SlaCalculator
     // Oozie mails END_MISS when alert-contact is set and alert-events is not.
     private static readonly string[] DefaultAlertEvents = ["END_MISS"];
 
+    /// <summary>Tells cheaply whether a job's definition can hold any <c>sla:info</c> at all.</summary>
+    /// <param name="job">The job.</param>
+    /// <returns>False when it certainly has none.</returns>
+    public static bool HasSla(WorkflowJobRecord job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return job.Definition.Contains(WorkflowParser.SlaNamespacePrefix, StringComparison.Ordinal);
+    }
+
     /// <summary>Computes the summaries of a job and of its actions that carry <c>sla:info</c>.</summary>
     /// <param name="job">The job.</param>
     /// <param name="actions">The job's actions.</param>
@@ -103,7 +112,7 @@ public static class SlaCalculator
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(actions);
-        if (!job.Definition.Contains(WorkflowParser.SlaNamespacePrefix, StringComparison.Ordinal))
+        if (!HasSla(job))
         {
             return [];
         }
